@@ -1,0 +1,69 @@
+"""Articles as flat export rows (JSONL or CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from storyline.models import Article
+
+
+def article_row(a: Article) -> dict[str, Any]:
+    """The export shape of one article (what ``storyline export`` prints)."""
+    return {
+        "id": a.id,
+        "source": a.source,
+        "url": a.url,
+        "title": a.title,
+        "text": a.text,
+        "published": a.published,
+        "published_source": a.published_source,
+        "published_precision": a.published_precision,
+        "language": a.language,
+        "paragraphs": [{"text": p.text, "language": p.language} for p in a.paragraphs],
+        "captions": [c.text for c in a.captions],
+        "removed": list(a.removed),
+        "entities": [
+            {
+                "id": e.id,
+                "name": e.name,
+                "type": e.type,
+                "mentions": [
+                    {"text": m.text, "start": m.start, "end": m.end, **({"field": m.field} if m.field != "text" else {})}
+                    for m in e.mentions
+                ],
+            }
+            for e in a.entities
+        ],
+        "event_date": a.event_date,
+        "dates": [
+            {"text": d.text, "start": d.start, "end": d.end, "value": d.value, "granularity": d.granularity}
+            for d in a.dates
+        ],
+        "event_id": a.event_id,
+        "story_id": a.story_id,
+        "duplicate_of": a.duplicate_of,
+    }
+
+
+def to_jsonl(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    for row in rows:
+        yield json.dumps(row, ensure_ascii=False) + "\n"
+
+
+def to_csv(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """CSV with nested values as JSON strings; header from the first row."""
+    buf = io.StringIO()
+    writer: csv.DictWriter[str] | None = None
+    for row in rows:
+        flat = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in row.items()}
+        if writer is None:
+            writer = csv.DictWriter(buf, fieldnames=list(flat))
+            writer.writeheader()
+        writer.writerow(flat)
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()

@@ -1,0 +1,190 @@
+"""The run: inputs → stages → store, with every input accounted for.
+
+A stage is a small protocol (spaCy's ``pipe`` contract): ``__call__(article)`` returns a
+new article and ``pipe(articles, batch_size)`` does the same for a stream, which is
+where batching pays. :class:`Pipeline` feeds batches through the stages; when a batch
+fails it retries the articles one by one so that only the failing article is
+quarantined (with the stage and traceback) and the run goes on.
+
+Every input ends in exactly one of: stored, rejected (a reason), quarantined.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Protocol, runtime_checkable
+
+from storyline.config import Config
+from storyline.models import Article, Quarantine, Rejection, RunSummary
+
+log = logging.getLogger(__name__)
+
+Item = Article | Rejection | Quarantine
+
+
+@runtime_checkable
+class Stage(Protocol):
+    """One step of the analysis."""
+
+    name: str
+
+    def __call__(self, article: Article) -> Article: ...
+
+    def pipe(self, articles: Iterable[Article], batch_size: int = 64) -> Iterator[Article]: ...
+
+
+class MapStage:
+    """Base for stages with no batch speed-up: ``pipe`` maps ``__call__``."""
+
+    name = "stage"
+
+    def __call__(self, article: Article) -> Article:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def pipe(self, articles: Iterable[Article], batch_size: int = 64) -> Iterator[Article]:
+        for article in articles:
+            yield self(article)
+
+
+class Sink(Protocol):
+    """Where a run's results go (a store)."""
+
+    def known_hashes(self, hashes: Sequence[str]) -> set[str]: ...
+
+    def write(self, items: Sequence[Item]) -> None: ...
+
+
+def _quarantine(article: Article, stage: str, exc: BaseException) -> Quarantine:
+    return Quarantine(
+        source=article.source,
+        stage=stage,
+        error=f"{type(exc).__name__}: {exc}",
+        traceback="".join(traceback.format_exception(exc)),
+        input_key=f"{article.source}#{article.content_hash}",
+        article_id=article.id,
+    )
+
+
+def apply_stage(stage: Stage, batch: list[Article]) -> tuple[list[Article], list[Quarantine]]:
+    """Run one stage on a batch; isolate failures to the articles that cause them."""
+    try:
+        out = list(stage.pipe(batch, batch_size=len(batch) or 1))
+        if len(out) != len(batch):
+            raise RuntimeError(f"stage {stage.name} returned {len(out)} of {len(batch)}")
+        return out, []
+    except Exception:  # noqa: BLE001 - retried one by one below, failures quarantined
+        log.debug("stage %s failed on a batch; retrying one by one", stage.name)
+    good: list[Article] = []
+    bad: list[Quarantine] = []
+    for article in batch:
+        try:
+            good.append(stage(article))
+        except Exception as exc:  # noqa: BLE001 - quarantined with traceback
+            log.warning("quarantined %s at %s: %s", article.source, stage.name, exc)
+            bad.append(_quarantine(article, stage.name, exc))
+    return good, bad
+
+
+def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+@dataclass
+class Pipeline:
+    """Stages in order, applied in batches; results written to a sink."""
+
+    stages: Sequence[Stage]
+    batch_size: int = 64
+
+    def process(self, articles: list[Article]) -> tuple[list[Article], list[Quarantine]]:
+        """Run every stage over ``articles`` (no store involved)."""
+        quarantined: list[Quarantine] = []
+        for stage in self.stages:
+            articles, bad = apply_stage(stage, articles)
+            quarantined.extend(bad)
+        return articles, quarantined
+
+    def run(
+        self,
+        items: Iterable[Item],
+        sink: Sink,
+        progress: Callable[[int], None] | None = None,
+    ) -> RunSummary:
+        """Process every input and write it to ``sink``; return the reconciled counts."""
+        started = time.perf_counter()
+        reasons: Counter[str] = Counter()
+        seen = stored = rejected = quarantined = 0
+        seen_hashes: set[str] = set()
+        for batch in _batches(items, self.batch_size):
+            seen += len(batch)
+            articles = [x for x in batch if isinstance(x, Article)]
+            out: list[Item] = [x for x in batch if not isinstance(x, Article)]
+            known = sink.known_hashes([a.content_hash for a in articles])
+            fresh: list[Article] = []
+            for article in articles:
+                if article.content_hash in known:
+                    # already stored by an earlier run: re-ingesting changes nothing
+                    rejected += 1
+                    reasons["duplicate"] += 1
+                elif article.content_hash in seen_hashes:
+                    out.append(
+                        Rejection(
+                            source=article.source,
+                            reason="duplicate",
+                            detail=f"same content as an article earlier in this run ({article.content_hash})",
+                            input_key=f"{article.source}#{article.content_hash}",
+                        )
+                    )
+                else:
+                    seen_hashes.add(article.content_hash)
+                    fresh.append(article)
+            done, bad = self.process(fresh)
+            out.extend(done)
+            out.extend(bad)
+            for item in out:
+                if isinstance(item, Rejection):
+                    rejected += 1
+                    reasons[item.reason] += 1
+                elif isinstance(item, Quarantine):
+                    quarantined += 1
+                    reasons[f"quarantined:{item.stage}"] += 1
+                else:
+                    stored += 1
+            sink.write(out)
+            if progress is not None:
+                progress(len(batch))
+        return RunSummary(
+            seen=seen,
+            stored=stored,
+            rejected=rejected,
+            quarantined=quarantined,
+            reasons=tuple(sorted(reasons.items())),
+            seconds=time.perf_counter() - started,
+        )
+
+
+def build_pipeline(config: Config, store: object | None = None, *, upto: str | None = None) -> Pipeline:
+    """The default stages, in order. ``upto`` stops after the named stage.
+
+    Stateful stages (entity resolution, clustering) get the store to keep their state.
+    """
+    from storyline.clean import Cleaner
+    from storyline.language import LanguageIdentifier
+
+    stages: list[Stage] = [Cleaner(config), LanguageIdentifier(config)]
+    # later stages are appended here in order: entities, dates, events
+    if upto is not None:
+        names = [s.name for s in stages]
+        if upto not in names:
+            raise ValueError(f"no stage named {upto!r}; stages are {names}")
+        stages = stages[: names.index(upto) + 1]
+    batch = int(config.values.get("pipeline", {}).get("batch_size", 64))
+    return Pipeline(stages=stages, batch_size=batch)

@@ -1,0 +1,13 @@
+"""SQLite tables and queries for search (a mixin of :class:`~storyline.store.sqlite.SQLiteStore`)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[tuple[str, str]] = []
+
+
+class SearchTables:
+    """Methods over the search tables; ``self.db`` is the open connection."""
+
+    db: sqlite3.Connection
