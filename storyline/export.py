@@ -8,7 +8,14 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from storyline.models import Article
+from storyline.models import Article, Span
+
+
+def _span(m: Span) -> dict[str, Any]:
+    row: dict[str, Any] = {"text": m.text, "start": m.start, "end": m.end}
+    if m.field != "text":
+        row["field"] = m.field
+    return row
 
 
 def article_row(a: Article) -> dict[str, Any]:
@@ -31,10 +38,7 @@ def article_row(a: Article) -> dict[str, Any]:
                 "id": e.id,
                 "name": e.name,
                 "type": e.type,
-                "mentions": [
-                    {"text": m.text, "start": m.start, "end": m.end, **({"field": m.field} if m.field != "text" else {})}
-                    for m in e.mentions
-                ],
+                "mentions": [_span(m) for m in e.mentions],
             }
             for e in a.entities
         ],

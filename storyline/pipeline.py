@@ -21,6 +21,7 @@ from itertools import islice
 from typing import Protocol, runtime_checkable
 
 from storyline.config import Config
+from storyline.errors import RejectedInput
 from storyline.models import Article, Quarantine, Rejection, RunSummary
 
 log = logging.getLogger(__name__)
@@ -71,8 +72,23 @@ def _quarantine(article: Article, stage: str, exc: BaseException) -> Quarantine:
     )
 
 
-def apply_stage(stage: Stage, batch: list[Article]) -> tuple[list[Article], list[Quarantine]]:
-    """Run one stage on a batch; isolate failures to the articles that cause them."""
+def _rejection(article: Article, exc: RejectedInput) -> Rejection:
+    return Rejection(
+        source=article.source,
+        reason=exc.reason,
+        detail=exc.detail,
+        input_key=f"{article.source}#{article.content_hash}",
+    )
+
+
+def apply_stage(
+    stage: Stage, batch: list[Article]
+) -> tuple[list[Article], list[Quarantine | Rejection]]:
+    """Run one stage on a batch; isolate failures to the articles that cause them.
+
+    A stage rejects an article on purpose by raising :class:`RejectedInput`; anything
+    else it raises quarantines the article.
+    """
     try:
         out = list(stage.pipe(batch, batch_size=len(batch) or 1))
         if len(out) != len(batch):
@@ -81,10 +97,12 @@ def apply_stage(stage: Stage, batch: list[Article]) -> tuple[list[Article], list
     except Exception:  # noqa: BLE001 - retried one by one below, failures quarantined
         log.debug("stage %s failed on a batch; retrying one by one", stage.name)
     good: list[Article] = []
-    bad: list[Quarantine] = []
+    bad: list[Quarantine | Rejection] = []
     for article in batch:
         try:
             good.append(stage(article))
+        except RejectedInput as exc:
+            bad.append(_rejection(article, exc))
         except Exception as exc:  # noqa: BLE001 - quarantined with traceback
             log.warning("quarantined %s at %s: %s", article.source, stage.name, exc)
             bad.append(_quarantine(article, stage.name, exc))
@@ -104,9 +122,9 @@ class Pipeline:
     stages: Sequence[Stage]
     batch_size: int = 64
 
-    def process(self, articles: list[Article]) -> tuple[list[Article], list[Quarantine]]:
+    def process(self, articles: list[Article]) -> tuple[list[Article], list[Quarantine | Rejection]]:
         """Run every stage over ``articles`` (no store involved)."""
-        quarantined: list[Quarantine] = []
+        quarantined: list[Quarantine | Rejection] = []
         for stage in self.stages:
             articles, bad = apply_stage(stage, articles)
             quarantined.extend(bad)
