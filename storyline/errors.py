@@ -48,9 +48,7 @@ class MissingExtra(StorylineError, ImportError):
     """An optional dependency is missing; the message names the extra to install."""
 
     def __init__(self, package: str, extra: str) -> None:
-        super().__init__(
-            f"{package} is not installed: pip install 'storyline[{extra}]'"
-        )
+        super().__init__(f"{package} is not installed: pip install 'storyline[{extra}]'")
         self.package = package
         self.extra = extra
 

@@ -56,7 +56,9 @@ class MapStage:
 class Sink(Protocol):
     """Where a run's results go (a store)."""
 
-    def known_hashes(self, hashes: Sequence[str]) -> set[str]: ...
+    def known_hashes(self, hashes: Sequence[str]) -> dict[str, str]:
+        """The given content hashes already stored, each with its article's source."""
+        ...
 
     def write(self, items: Sequence[Item]) -> None: ...
 
@@ -81,9 +83,7 @@ def _rejection(article: Article, exc: RejectedInput) -> Rejection:
     )
 
 
-def apply_stage(
-    stage: Stage, batch: list[Article]
-) -> tuple[list[Article], list[Quarantine | Rejection]]:
+def apply_stage(stage: Stage, batch: list[Article]) -> tuple[list[Article], list[Quarantine | Rejection]]:
     """Run one stage on a batch; isolate failures to the articles that cause them.
 
     A stage rejects an article on purpose by raising :class:`RejectedInput`; anything
@@ -148,16 +148,17 @@ class Pipeline:
             known = sink.known_hashes([a.content_hash for a in articles])
             fresh: list[Article] = []
             for article in articles:
-                if article.content_hash in known:
-                    # already stored by an earlier run: re-ingesting changes nothing
+                if known.get(article.content_hash) == article.source:
+                    # the same input again (a re-run): re-ingesting changes nothing
                     rejected += 1
                     reasons["duplicate"] += 1
-                elif article.content_hash in seen_hashes:
+                elif article.content_hash in known or article.content_hash in seen_hashes:
+                    original = known.get(article.content_hash, "an article earlier in this run")
                     out.append(
                         Rejection(
                             source=article.source,
                             reason="duplicate",
-                            detail=f"same content as an article earlier in this run ({article.content_hash})",
+                            detail=f"same content as {original} ({article.content_hash})",
                             input_key=f"{article.source}#{article.content_hash}",
                         )
                     )

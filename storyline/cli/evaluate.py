@@ -32,7 +32,5 @@ def eval_(
 def register(app: typer.Typer) -> None:
     from storyline.evaluate import KINDS
 
-    eval_.__doc__ = (eval_.__doc__ or "") + "\n\nKinds: " + ", ".join(
-        f"{k} ({v[1]})" for k, v in sorted(KINDS.items())
-    )
+    eval_.__doc__ = (eval_.__doc__ or "") + "\n\nKinds: " + ", ".join(f"{k} ({v[1]})" for k, v in sorted(KINDS.items()))
     app.command("eval")(eval_)

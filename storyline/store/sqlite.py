@@ -79,16 +79,17 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
         return [r[0] for r in self.db.execute("SELECT name FROM migrations ORDER BY name")]
 
     # -- writing ------------------------------------------------------------
-    def known_hashes(self, hashes: Sequence[str]) -> set[str]:
-        found: set[str] = set()
+    def known_hashes(self, hashes: Sequence[str]) -> dict[str, str]:
+        """The given content hashes already stored, each with its article's source."""
+        found: dict[str, str] = {}
         hashes = list(hashes)
         for i in range(0, len(hashes), 500):
             chunk = hashes[i : i + 500]
             marks = ",".join("?" * len(chunk))
             found.update(
-                r[0]
+                (r[0], r[1])
                 for r in self.db.execute(
-                    f"SELECT content_hash FROM articles WHERE content_hash IN ({marks})", chunk
+                    f"SELECT content_hash, source FROM articles WHERE content_hash IN ({marks})", chunk
                 )
             )
         return found
@@ -101,8 +102,7 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
                     self._write_article(item)
                 elif isinstance(item, Rejection):
                     self.db.execute(
-                        "INSERT OR REPLACE INTO rejections(input_key, source, reason, detail)"
-                        " VALUES (?,?,?,?)",
+                        "INSERT OR REPLACE INTO rejections(input_key, source, reason, detail) VALUES (?,?,?,?)",
                         (item.input_key or f"{item.source}#{item.reason}", item.source, item.reason, item.detail),
                     )
                 else:
@@ -120,9 +120,7 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
                     )
 
     def _write_article(self, a: Article) -> None:
-        taken = self.db.execute(
-            "SELECT content_hash FROM articles WHERE id = ?", (a.id,)
-        ).fetchone()
+        taken = self.db.execute("SELECT content_hash FROM articles WHERE id = ?", (a.id,)).fetchone()
         if taken is not None and taken[0] != a.content_hash:
             self.db.execute(
                 "INSERT OR REPLACE INTO rejections(input_key, source, reason, detail) VALUES (?,?,?,?)",

@@ -1,0 +1,76 @@
+from collections.abc import Sequence
+
+from storyline.errors import RejectedInput
+from storyline.models import Article, Quarantine, Rejection, replace
+from storyline.pipeline import Item, MapStage, Pipeline
+
+
+class Upper(MapStage):
+    name = "upper"
+
+    def __call__(self, article: Article) -> Article:
+        return replace(article, text=article.raw.upper())
+
+
+class Picky(MapStage):
+    """Fails on 'boom', rejects 'nothing', passes the rest."""
+
+    name = "picky"
+
+    def __call__(self, article: Article) -> Article:
+        if "boom" in article.raw:
+            raise ZeroDivisionError("boom")
+        if "nothing" in article.raw:
+            raise RejectedInput("empty", "nothing to keep")
+        return article
+
+
+class ListSink:
+    def __init__(self) -> None:
+        self.items: list[Item] = []
+
+    def known_hashes(self, hashes: Sequence[str]) -> dict[str, str]:
+        mine = {i.content_hash: i.source for i in self.items if isinstance(i, Article)}
+        return {h: mine[h] for h in hashes if h in mine}
+
+    def write(self, items: Sequence[Item]) -> None:
+        self.items.extend(items)
+
+
+def art(raw: str, source: str = "") -> Article:
+    return Article(id=raw, content_hash=f"h-{raw}", source=source or f"{raw}.txt", raw=raw)
+
+
+def test_every_input_lands_exactly_once() -> None:
+    inputs: list[Item] = [
+        art("one"),
+        art("boom"),
+        art("nothing"),
+        art("one", "copy.txt"),
+        Rejection(source="bin", reason="x"),
+    ]
+    sink = ListSink()
+    summary = Pipeline([Upper(), Picky()], batch_size=2).run(inputs, sink)
+    assert summary.seen == 5
+    assert (summary.stored, summary.rejected, summary.quarantined) == (1, 3, 1)
+    assert summary.reconciles
+    quarantined = [i for i in sink.items if isinstance(i, Quarantine)]
+    assert quarantined[0].stage == "picky" and "ZeroDivisionError" in quarantined[0].traceback
+    reasons = sorted(i.reason for i in sink.items if isinstance(i, Rejection))
+    assert reasons == ["duplicate", "empty", "x"]
+
+
+def test_rerun_stores_nothing_new() -> None:
+    sink = ListSink()
+    Pipeline([Upper()]).run([art("a"), art("b")], sink)
+    again = Pipeline([Upper()]).run([art("a"), art("b")], sink)
+    assert again.stored == 0 and again.rejected == 2 and again.reconciles
+    assert sum(isinstance(i, Article) for i in sink.items) == 2
+
+
+def test_a_copy_under_another_name_gets_a_stored_rejection_naming_the_original() -> None:
+    sink = ListSink()
+    Pipeline([Upper()]).run([art("a")], sink)
+    Pipeline([Upper()]).run([art("a", "mirror/a.txt")], sink)
+    (rejection,) = [i for i in sink.items if isinstance(i, Rejection)]
+    assert rejection.reason == "duplicate" and "a.txt" in rejection.detail
