@@ -120,6 +120,8 @@ class Article:
     event_id: str | None = None
     story_id: str | None = None
     duplicate_of: str | None = None
+    # ingest: the publisher or site the input named (JSONL/sidecar "source"); ``source`` is the file/URL
+    outlet: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
