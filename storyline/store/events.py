@@ -1,13 +1,488 @@
-"""SQLite tables and queries for events (a mixin of :class:`~storyline.store.sqlite.SQLiteStore`)."""
+"""SQLite tables and queries for events, storylines and meetings (a mixin of
+:class:`~storyline.store.sqlite.SQLiteStore`).
+
+Tables:
+
+- ``events``: one row per event card, plus the clusterer's state for the event
+  (``state``: centroid and entity profile) so a later run continues where this one
+  stopped.
+- ``event_aliases``: ids that no longer name an event (merged away) and the id that
+  took them over; :meth:`EventsTables.event` follows them, so old links keep working.
+- ``event_log``: every create, merge and split, with what caused it.
+- ``decisions``: why each article joined its event (the score parts), for
+  ``storyline explain``.
+- ``stories`` and ``meetings``.
+"""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
 
-MIGRATIONS: list[tuple[str, str]] = []
+from storyline.models import Article, Event, Meeting, ScorePart, Story, from_json
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "events_001_events",
+        """
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            date TEXT,
+            place TEXT,
+            actors TEXT NOT NULL DEFAULT '[]',
+            languages TEXT NOT NULL DEFAULT '[]',
+            sources TEXT NOT NULL DEFAULT '[]',
+            n_articles INTEGER NOT NULL DEFAULT 0,
+            first_seen TEXT,
+            last_seen TEXT,
+            story_id TEXT,
+            state BLOB,
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE INDEX events_date ON events(date);
+        CREATE INDEX events_story ON events(story_id);
+        CREATE TABLE event_aliases (
+            old_id TEXT PRIMARY KEY,
+            new_id TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE TABLE event_log (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            other_id TEXT,
+            detail TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE TABLE decisions (
+            article_id TEXT PRIMARY KEY,
+            event_id TEXT,
+            decision TEXT NOT NULL,
+            score REAL,
+            threshold REAL,
+            parts TEXT NOT NULL DEFAULT '[]',
+            candidates TEXT NOT NULL DEFAULT '[]',
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            actors TEXT NOT NULL DEFAULT '[]',
+            start TEXT,
+            end TEXT,
+            state BLOB
+        );
+        CREATE TABLE meetings (
+            event_id TEXT PRIMARY KEY,
+            participants TEXT NOT NULL,
+            host TEXT,
+            guest TEXT,
+            place TEXT,
+            date TEXT,
+            evidence TEXT NOT NULL DEFAULT '',
+            article_id TEXT
+        );
+        CREATE TABLE meeting_participants (
+            event_id TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            PRIMARY KEY (event_id, entity_id)
+        );
+        CREATE INDEX meeting_participants_entity ON meeting_participants(entity_id);
+        CREATE TABLE event_entities (
+            event_id TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (event_id, entity_id)
+        );
+        CREATE INDEX event_entities_entity ON event_entities(entity_id);
+        CREATE TABLE events_meta (
+            key TEXT PRIMARY KEY,
+            value BLOB NOT NULL
+        );
+        """,
+    ),
+]
+
+_EVENT_COLS = "id, title, date, place, actors, languages, sources, first_seen, last_seen, story_id"
+
+
+def _event(row: Sequence[object], articles: tuple[str, ...]) -> Event:
+    id_, title, date, place, actors, languages, sources, first, last, story = row
+    return Event(
+        id=str(id_),
+        title=str(title),
+        date=date if isinstance(date, str) else None,
+        place=place if isinstance(place, str) else None,
+        actors=tuple(json.loads(str(actors))),
+        languages=tuple(json.loads(str(languages))),
+        articles=articles,
+        sources=tuple(json.loads(str(sources))),
+        first_seen=first if isinstance(first, str) else None,
+        last_seen=last if isinstance(last, str) else None,
+        story_id=story if isinstance(story, str) else None,
+    )
 
 
 class EventsTables:
     """Methods over the events tables; ``self.db`` is the open connection."""
 
     db: sqlite3.Connection
+
+    # -- writing -----------------------------------------------------------
+    def save_events(
+        self, events: Iterable[tuple[Event, int, bytes | None]], names: dict[str, str] | None = None
+    ) -> None:
+        """Insert or replace event cards: ``(event, article count, clusterer state)``;
+        ``names`` gives the display name of entity ids."""
+        names = names or {}
+        with self.db:
+            for ev, n, state in events:
+                self.db.execute(
+                    "INSERT INTO events(id, title, date, place, actors, languages, sources, n_articles,"
+                    " first_seen, last_seen, story_id, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT(id) DO UPDATE SET title=excluded.title, date=excluded.date,"
+                    " place=excluded.place, actors=excluded.actors, languages=excluded.languages,"
+                    " sources=excluded.sources, n_articles=excluded.n_articles,"
+                    " first_seen=excluded.first_seen, last_seen=excluded.last_seen,"
+                    " story_id=COALESCE(excluded.story_id, events.story_id), state=excluded.state,"
+                    " updated_at=strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                    (
+                        ev.id,
+                        ev.title,
+                        ev.date,
+                        ev.place,
+                        json.dumps(list(ev.actors), ensure_ascii=False),
+                        json.dumps(list(ev.languages)),
+                        json.dumps(list(ev.sources), ensure_ascii=False),
+                        n,
+                        ev.first_seen,
+                        ev.last_seen,
+                        ev.story_id,
+                        state,
+                    ),
+                )
+                self.db.execute("DELETE FROM event_entities WHERE event_id = ?", (ev.id,))
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO event_entities(event_id, entity_id, name) VALUES (?,?,?)",
+                    [(ev.id, a, names.get(a, a)) for a in ev.actors],
+                )
+
+    def merge_events(self, kept: str, gone: str, reason: str) -> None:
+        """Fold event ``gone`` into ``kept``: move its articles, alias its id, log it."""
+        with self.db:
+            self.db.execute("UPDATE articles SET event_id = ? WHERE event_id = ?", (kept, gone))
+            self.db.execute("UPDATE decisions SET event_id = ? WHERE event_id = ?", (kept, gone))
+            self.db.execute("UPDATE event_aliases SET new_id = ? WHERE new_id = ?", (kept, gone))
+            self.db.execute(
+                "INSERT OR REPLACE INTO event_aliases(old_id, new_id, reason) VALUES (?,?,?)", (gone, kept, reason)
+            )
+            self.db.execute("DELETE FROM events WHERE id = ?", (gone,))
+            self.db.execute("DELETE FROM event_entities WHERE event_id = ?", (gone,))
+            self.db.execute("DELETE FROM meetings WHERE event_id = ?", (gone,))
+            self.db.execute("DELETE FROM meeting_participants WHERE event_id = ?", (gone,))
+            self.db.execute(
+                "INSERT INTO event_log(kind, event_id, other_id, detail) VALUES ('merge', ?, ?, ?)",
+                (kept, gone, reason),
+            )
+
+    def log_event(self, kind: str, event_id: str, other_id: str | None = None, detail: str = "") -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT INTO event_log(kind, event_id, other_id, detail) VALUES (?,?,?,?)",
+                (kind, event_id, other_id, detail),
+            )
+
+    def save_decisions(
+        self,
+        rows: Iterable[tuple[str, str | None, str, float | None, float | None, Sequence[ScorePart], list[object], str]],
+    ) -> None:
+        """Record why each article went where it went: ``(article, event, decision, score,
+        threshold, parts, candidates, detail)``."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO decisions(article_id, event_id, decision, score, threshold, parts,"
+                " candidates, detail) VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        a,
+                        e,
+                        d,
+                        s,
+                        t,
+                        json.dumps([[p.signal, p.value, p.weight] for p in parts]),
+                        json.dumps(c, ensure_ascii=False),
+                        detail,
+                    )
+                    for a, e, d, s, t, parts, c, detail in rows
+                ],
+            )
+
+    def save_stories(self, stories: Iterable[tuple[Story, bytes | None]]) -> None:
+        with self.db:
+            for story, state in stories:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO stories(id, title, actors, start, end, state) VALUES (?,?,?,?,?,?)",
+                    (story.id, story.title, json.dumps(list(story.actors)), story.start, story.end, state),
+                )
+                self.db.executemany(
+                    "UPDATE events SET story_id = ? WHERE id = ?", [(story.id, e) for e in story.events]
+                )
+
+    def save_meetings(self, meetings: Iterable[Meeting]) -> None:
+        with self.db:
+            for m in meetings:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO meetings(event_id, participants, host, guest, place, date, evidence,"
+                    " article_id) VALUES (?,?,?,?,?,?,?,?)",
+                    (
+                        m.event_id,
+                        json.dumps(list(m.participants)),
+                        m.host,
+                        m.guest,
+                        m.place,
+                        m.date,
+                        m.evidence,
+                        m.article_id,
+                    ),
+                )
+                self.db.execute("DELETE FROM meeting_participants WHERE event_id = ?", (m.event_id,))
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO meeting_participants(event_id, entity_id) VALUES (?,?)",
+                    [(m.event_id, p) for p in m.participants],
+                )
+
+    def set_article_stories(self, story_of: Mapping[str, str]) -> int:
+        """Give the articles of each event its storyline: ``{event id: story id}``.
+
+        The JSON record is rewritten too, so an exported article carries the same links
+        as the columns. Returns how many articles changed.
+        """
+        from storyline.models import replace, to_json
+
+        changed = 0
+        with self.db:
+            for event_id, story_id in story_of.items():
+                rows = self.db.execute(
+                    "SELECT id, record FROM articles WHERE event_id = ? AND story_id IS NOT ?", (event_id, story_id)
+                ).fetchall()
+                for article_id, record in rows:
+                    art = replace(from_json(record, Article), story_id=story_id)
+                    self.db.execute(
+                        "UPDATE articles SET story_id = ?, record = ? WHERE id = ?",
+                        (story_id, to_json(art), article_id),
+                    )
+                    changed += 1
+        return changed
+
+    def set_events_meta(self, key: str, value: bytes) -> None:
+        """Keep a piece of the events stage's state (e.g. entity frequencies) between runs."""
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO events_meta(key, value) VALUES (?,?)", (key, value))
+
+    # -- reading -----------------------------------------------------------
+    def events_meta(self, key: str) -> bytes | None:
+        row = self.db.execute("SELECT value FROM events_meta WHERE key = ?", (key,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def resolve_event_id(self, event_id: str) -> str | None:
+        """The current id of ``event_id`` (itself, or what it was merged into)."""
+        if self.db.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone():
+            return event_id
+        row = self.db.execute("SELECT new_id FROM event_aliases WHERE old_id = ?", (event_id,)).fetchone()
+        return str(row[0]) if row else None
+
+    def _article_ids(self, event_id: str) -> tuple[str, ...]:
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE event_id = ? ORDER BY published, rowid", (event_id,)
+        )
+        return tuple(r[0] for r in rows)
+
+    def event(self, event_id: str) -> Event | None:
+        """The event card; an id merged into another event resolves to that event."""
+        current = self.resolve_event_id(event_id)
+        if current is None:
+            return None
+        row = self.db.execute(f"SELECT {_EVENT_COLS} FROM events WHERE id = ?", (current,)).fetchone()
+        return _event(row, self._article_ids(current)) if row else None
+
+    def events(
+        self,
+        since: str | None = None,
+        until: str | None = None,
+        entity: str | None = None,
+        lang: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Event]:
+        """Event cards in date order, filtered by date (ISO prefix compare), an entity id
+        among the actors, or a language among the articles."""
+        where: list[str] = []
+        params: list[object] = []
+        if since:
+            where.append("substr(date, 1, 10) >= ?")
+            params.append(since)
+        if until:
+            where.append("substr(date, 1, 10) <= ?")
+            params.append(until + "\uffff")
+        if entity:
+            where.append("id IN (SELECT event_id FROM event_entities WHERE entity_id = ?)")
+            params.append(entity)
+        if lang:
+            where.append("EXISTS (SELECT 1 FROM json_each(events.languages) WHERE value = ?)")
+            params.append(lang)
+        sql = f"SELECT {_EVENT_COLS} FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY date IS NULL, date, id LIMIT ? OFFSET ?"
+        rows = self.db.execute(sql, (*params, limit, offset)).fetchall()
+        return [_event(r, self._article_ids(str(r[0]))) for r in rows]
+
+    def entity_names(self, ids: Iterable[str]) -> dict[str, str]:
+        """Display names of entity ids seen among event actors (id itself when unknown)."""
+        out: dict[str, str] = {}
+        for i in ids:
+            row = self.db.execute("SELECT name FROM event_entities WHERE entity_id = ? LIMIT 1", (i,)).fetchone()
+            out[i] = str(row[0]) if row and row[0] else i
+        return out
+
+    def find_entity_ids(self, query: str) -> list[str]:
+        """Entity ids among event actors whose id or name matches ``query`` (case-insensitive)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT entity_id FROM event_entities WHERE entity_id = ? OR lower(name) LIKE ?",
+            (query, "%" + query.lower() + "%"),
+        )
+        return [str(r[0]) for r in rows]
+
+    def event_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def event_states(self, since: str | None = None) -> list[tuple[str, bytes]]:
+        """The clusterer state of stored events (dated on or after ``since``)."""
+        if since:
+            rows = self.db.execute(
+                "SELECT id, state FROM events WHERE state IS NOT NULL AND (date IS NULL OR date >= ?)", (since,)
+            )
+        else:
+            rows = self.db.execute("SELECT id, state FROM events WHERE state IS NOT NULL")
+        return [(str(i), bytes(s)) for i, s in rows]
+
+    def event_articles(self, event_id: str) -> list[Article]:
+        current = self.resolve_event_id(event_id)
+        if current is None:
+            return []
+        rows = self.db.execute(
+            "SELECT record FROM articles WHERE event_id = ? ORDER BY published, rowid", (current,)
+        )
+        return [from_json(r[0], Article) for r in rows]
+
+    def decision(self, article_id: str) -> dict[str, object] | None:
+        """Why ``article_id`` is in its event (see ``storyline explain``)."""
+        row = self.db.execute(
+            "SELECT event_id, decision, score, threshold, parts, candidates, detail FROM decisions"
+            " WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        event_id, decision, score, threshold, parts, candidates, detail = row
+        return {
+            "article": article_id,
+            "event": self.resolve_event_id(event_id) if event_id else None,
+            "decision": decision,
+            "score": score,
+            "threshold": threshold,
+            "parts": [ScorePart(signal=s, value=v, weight=w) for s, v, w in json.loads(parts)],
+            "candidates": json.loads(candidates),
+            "detail": detail,
+        }
+
+    def event_log(self, event_id: str | None = None) -> list[dict[str, object]]:
+        sql = "SELECT kind, event_id, other_id, detail, at FROM event_log"
+        params: tuple[object, ...] = ()
+        if event_id:
+            sql += " WHERE event_id = ? OR other_id = ?"
+            params = (event_id, event_id)
+        rows = self.db.execute(sql + " ORDER BY id", params)
+        return [{"kind": k, "event": e, "other": o, "detail": d, "at": at} for k, e, o, d, at in rows]
+
+    def _story(self, row: Sequence[object]) -> Story:
+        id_, title, actors, start, end = row
+        events = tuple(
+            r[0] for r in self.db.execute("SELECT id FROM events WHERE story_id = ? ORDER BY date, id", (id_,))
+        )
+        return Story(
+            id=str(id_),
+            title=str(title),
+            events=events,
+            actors=tuple(json.loads(str(actors))),
+            start=start if isinstance(start, str) else None,
+            end=end if isinstance(end, str) else None,
+        )
+
+    def stories(
+        self,
+        entity: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Story]:
+        """Storylines, latest first, filtered by an entity among their actors or by dates."""
+        where: list[str] = []
+        params: list[object] = []
+        if entity:
+            where.append("EXISTS (SELECT 1 FROM json_each(stories.actors) WHERE value = ?)")
+            params.append(entity)
+        if since:
+            where.append("(end IS NULL OR end >= ?)")
+            params.append(since)
+        if until:
+            where.append("(start IS NULL OR start <= ?)")
+            params.append(until + "\uffff")
+        sql = "SELECT id, title, actors, start, end FROM stories"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY end DESC, id LIMIT ? OFFSET ?"
+        return [self._story(r) for r in self.db.execute(sql, (*params, limit, offset)).fetchall()]
+
+    def story(self, story_id: str) -> Story | None:
+        row = self.db.execute(
+            "SELECT id, title, actors, start, end FROM stories WHERE id = ?", (story_id,)
+        ).fetchone()
+        return self._story(row) if row else None
+
+    def story_states(self) -> list[tuple[str, bytes]]:
+        rows = self.db.execute("SELECT id, state FROM stories WHERE state IS NOT NULL")
+        return [(str(i), bytes(s)) for i, s in rows]
+
+    def events_without_story(self) -> list[tuple[str, bytes]]:
+        """Events not yet in a storyline, in date order, with their clusterer state."""
+        rows = self.db.execute(
+            "SELECT id, state FROM events WHERE story_id IS NULL AND state IS NOT NULL ORDER BY date, id"
+        )
+        return [(str(i), bytes(s)) for i, s in rows]
+
+    def meetings(self, entity: str | None = None, limit: int = 1000) -> list[Meeting]:
+        """Who met whom, in date order; with ``entity``, only meetings it took part in."""
+        sql = "SELECT event_id, participants, host, guest, place, date, evidence, article_id FROM meetings"
+        params: tuple[object, ...] = ()
+        if entity:
+            sql += " WHERE event_id IN (SELECT event_id FROM meeting_participants WHERE entity_id = ?)"
+            params = (entity,)
+        sql += " ORDER BY date, event_id LIMIT ?"
+        return [
+            Meeting(
+                event_id=e,
+                participants=tuple(json.loads(p)),
+                host=h,
+                guest=g,
+                place=pl,
+                date=d,
+                evidence=ev,
+                article_id=a,
+            )
+            for e, p, h, g, pl, d, ev, a in self.db.execute(sql, (*params, limit))
+        ]

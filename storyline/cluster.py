@@ -1,0 +1,511 @@
+"""Online event clustering: each arriving article joins an event or opens a new one.
+
+The learner follows river's clusterer contract (``learn_one`` / ``predict_one``,
+constructor arguments stored unchanged so ``repr`` and :meth:`OnlineEventClusterer.clone`
+work), over :class:`Item` records (what the clusterer needs to know of an article).
+
+Why the design is what it is:
+
+- **Candidates never come from a scan.** Event centroids sit in small usearch ANN
+  indexes, one per time bucket of ``window_days``; an article searches only the buckets
+  around its event date, plus the few events that recently shared one of its rarest
+  entities (an inverted list of bounded length). Events whose dates fall behind the
+  stream by more than ``retention_days`` leave memory (their state stays in the store),
+  so the cost per article stays flat however many articles came before.
+- **Embeddings alone fail** (two visits to one city by the same people look alike):
+  the decision score adds entity overlap, place agreement and closeness in time, and
+  each part is recorded (:class:`~storyline.models.ScorePart`) so ``storyline explain``
+  can say why an article joined.
+- **Weights and threshold are fitted**, not set by hand: ``storyline/data/events_fit.json``
+  holds them with a note of how they were fitted (``bench/fit_events.py``).
+- **Ids are persistent**: an event's id derives from its first article; when a later
+  article shows two events are one, the smaller is merged into the larger, the merge is
+  returned to the caller (the stage logs it and the store aliases the old id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+import msgspec
+import numpy as np
+
+from storyline.models import Article, ScorePart
+from storyline.represent import Representation, SimilarityWeights, date_interval, load_weights, similarity_parts
+
+log = logging.getLogger(__name__)
+
+SIGNALS = ("embedding", "entities", "place", "time")
+
+
+@lru_cache(maxsize=1)
+def fitted() -> dict[str, Any]:
+    """The fitted weights and threshold shipped in the package (with how they were fitted)."""
+    text = resources.files("storyline").joinpath("data/events_fit.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def day_number(value: str | None) -> int | None:
+    """The day number of an ISO date (day, week, month or a range: its middle); ``None``
+    when unknown or vaguer than about two months (a year says nothing about the event)."""
+    span = date_interval(value)
+    if span is None or span[1] - span[0] > 62:
+        return None
+    return (span[0] + span[1]) // 2
+
+
+def iso_day(day: int) -> str:
+    return dt.date.fromordinal(day).isoformat()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Item:
+    """What the clusterer knows of one article.
+
+    ``vector`` is unit-normalised; ``entities`` maps entity id to its weight in the
+    article (salience × rarity, from :mod:`storyline.represent`); ``places`` the same
+    for places; ``date`` is the event date (ISO, any precision) and ``day`` its day
+    number, used for the time window (``None`` when unknown).
+    """
+
+    id: str
+    vector: np.ndarray
+    entities: Mapping[str, float] = field(default_factory=dict)
+    places: Mapping[str, float] = field(default_factory=dict)
+    date: str | None = None
+    language: str | None = None
+    source: str = ""
+    published: str | None = None
+    title: str = ""
+    names: Mapping[str, str] = field(default_factory=dict)  # entity id -> display name
+    persons: frozenset[str] = frozenset()  # entity ids that are people
+
+    @property
+    def day(self) -> int | None:
+        return day_number(self.date)
+
+    @classmethod
+    def of(cls, rep: Representation, article: Article) -> Item:
+        """The item for ``article`` given its representation."""
+        return cls(
+            id=article.id,
+            vector=rep.vector,
+            entities=rep.entity_weights,
+            places=rep.place_weights,
+            date=rep.date,
+            language=article.language,
+            source=_source_name(article),
+            published=article.published,
+            title=article.title,
+            names={e.id: e.name for e in article.entities},
+            persons=frozenset(e.id for e in article.entities if e.type == "PER"),
+        )
+
+
+def _source_name(article: Article) -> str:
+    """The outlet an article came from: the URL's host, else the input file's folder."""
+    if article.outlet:
+        return article.outlet
+    if article.url:
+        host = urlsplit(article.url).netloc.lower()
+        return host.removeprefix("www.")
+    return article.source
+
+
+class EventState(msgspec.Struct):
+    """An event as the clusterer keeps it (serialised into the store between runs)."""
+
+    id: str
+    key: int
+    vsum: list[float]
+    n: int = 0
+    entities: dict[str, float] = {}
+    entity_df: dict[str, int] = {}
+    places: dict[str, float] = {}
+    days: dict[str, int] = {}  # day number (as str) -> articles
+    articles: list[str] = []
+    languages: dict[str, int] = {}
+    sources: list[str] = []
+    titles: list[tuple[str, str, float]] = []  # (language, title, closeness to centroid)
+    names: dict[str, str] = {}
+    persons: list[str] = []
+    first_seen: str | None = None
+    last_seen: str | None = None
+    story_id: str | None = None
+
+    # -- derived ------------------------------------------------------------
+    def centroid(self) -> np.ndarray:
+        v = np.asarray(self.vsum, dtype=np.float32)
+        norm = float(np.linalg.norm(v))
+        return v / norm if norm else v
+
+    def day_range(self) -> tuple[int, int] | None:
+        if not self.days:
+            return None
+        ds = [int(d) for d in self.days]
+        return min(ds), max(ds)
+
+    def date(self) -> str | None:
+        """The event's date: its one day, or the range of its articles' days."""
+        rng = self.day_range()
+        if rng is None:
+            return None
+        if rng[0] == rng[1]:
+            return iso_day(rng[0])
+        return f"{iso_day(rng[0])}/{iso_day(rng[1])}"
+
+    def representation(self) -> Representation:
+        return _as_rep(self.id, self.centroid(), self.entities, self.places, self.date())
+
+    def main_day(self) -> int | None:
+        if not self.days:
+            return None
+        return int(max(self.days.items(), key=lambda kv: (kv[1], -int(kv[0])))[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Where an item went and why."""
+
+    item: str
+    event: str
+    joined: bool  # False: it opened a new event
+    score: float | None
+    threshold: float
+    parts: tuple[ScorePart, ...] = ()
+    candidates: tuple[tuple[str, float], ...] = ()  # (event id, score) of the best few
+    merged: tuple[str, ...] = ()  # event ids folded into ``event`` because of this item
+
+
+def _as_rep(
+    id_: str, vector: np.ndarray, entities: Mapping[str, float], places: Mapping[str, float], date: str | None
+) -> Representation:
+    order = lambda d: tuple(sorted(d.items(), key=lambda kv: -kv[1]))  # noqa: E731
+    return Representation(article_id=id_, vector=vector, entities=order(entities), places=order(places), date=date)
+
+
+def event_id_for(article_id: str) -> str:
+    """A persistent event id derived from the article that opened the event."""
+    return "ev-" + hashlib.blake2b(article_id.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def _key_for(event_id: str) -> int:
+    return int.from_bytes(hashlib.blake2b(event_id.encode("utf-8"), digest_size=7).digest(), "big")
+
+
+class _Bucketed:
+    """usearch indexes of event centroids, one per time bucket (``None``: undated)."""
+
+    def __init__(self, ndim: int, width: int) -> None:
+        self.ndim = ndim
+        self.width = max(1, width)
+        self.indexes: dict[int | None, Any] = {}
+        self.where: dict[int, int | None] = {}  # key -> bucket
+
+    def _bucket(self, day: int | None) -> int | None:
+        return None if day is None else day // self.width
+
+    def put(self, key: int, vector: np.ndarray, day: int | None) -> None:
+        from usearch.index import Index
+
+        self.remove(key)
+        b = self._bucket(day)
+        index = self.indexes.get(b)
+        if index is None:
+            index = self.indexes[b] = Index(ndim=self.ndim, metric="cos", dtype="f32")
+        index.add(key, vector.astype(np.float32, copy=False))
+        self.where[key] = b
+
+    def remove(self, key: int) -> None:
+        b = self.where.pop(key, "absent")
+        if b != "absent":
+            index = self.indexes[b]  # type: ignore[index]
+            index.remove(key)
+            if len(index) == 0:
+                del self.indexes[b]  # type: ignore[arg-type]
+
+    def search(self, vector: np.ndarray, day: int | None, window: int, k: int) -> list[int]:
+        if day is None:
+            buckets: list[int | None] = [None]
+        else:
+            lo, hi = self._bucket(day - window), self._bucket(day + window)
+            assert lo is not None and hi is not None
+            buckets = [*range(lo, hi + 1), None]
+        keys: list[int] = []
+        q = vector.astype(np.float32, copy=False)
+        for b in buckets:
+            index = self.indexes.get(b)
+            if index is None or len(index) == 0:
+                continue
+            found = index.search(q, min(k, len(index)))
+            keys.extend(int(x) for x in found.keys)
+        return keys
+
+    def drop_before(self, day: int) -> list[int]:
+        """Forget buckets wholly before ``day``; return the keys dropped."""
+        limit = self._bucket(day)
+        assert limit is not None
+        gone = [b for b in self.indexes if b is not None and b < limit]
+        keys: list[int] = []
+        for b in gone:
+            del self.indexes[b]
+        for key, b in list(self.where.items()):
+            if b is not None and b < limit:
+                keys.append(key)
+                del self.where[key]
+        return keys
+
+
+class OnlineEventClusterer:
+    """Assign items to events one at a time (river's ``learn_one``/``predict_one``).
+
+    Parameters are stored unchanged (``repr``/``clone``). ``weights`` maps each signal of
+    :data:`SIGNALS` to its weight; ``None`` takes the fitted values shipped in the
+    package, as does ``threshold=None``.
+    """
+
+    def __init__(
+        self,
+        threshold: float | None = None,
+        weights: Mapping[str, float] | None = None,
+        window_days: int = 7,
+        k: int = 16,
+        per_entity: int = 32,
+        retention_days: int = 60,
+        merge: bool = True,
+    ) -> None:
+        self.threshold = threshold
+        self.weights = weights
+        self.window_days = window_days
+        self.k = k
+        self.per_entity = per_entity
+        self.retention_days = retention_days
+        self.merge = merge
+        fit = fitted()
+        self._threshold = float(fit["threshold"] if threshold is None else threshold)
+        base = load_weights(str(fit.get("embedder", "static")))
+        self._weights = (
+            base
+            if weights is None
+            else SimilarityWeights(dict(weights), fitted="given", time_scale_days=base.time_scale_days)
+        )
+        self.events: dict[str, EventState] = {}
+        self._by_key: dict[int, str] = {}
+        self._index: _Bucketed | None = None
+        self._by_entity: dict[str, deque[str]] = {}
+        self._latest_day: int | None = None
+        self.learned = 0
+        self.merged_into: dict[str, str] = {}  # event id merged away -> the id that took it
+        self.retired: list[EventState] = []  # events that left memory (behind the stream)
+
+    # -- river's contract ---------------------------------------------------
+    def _get_params(self) -> dict[str, Any]:
+        return {
+            "threshold": self.threshold,
+            "weights": self.weights,
+            "window_days": self.window_days,
+            "k": self.k,
+            "per_entity": self.per_entity,
+            "retention_days": self.retention_days,
+            "merge": self.merge,
+        }
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self._get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    def clone(self) -> OnlineEventClusterer:
+        """A fresh, untrained clusterer with the same parameters."""
+        return type(self)(**self._get_params())
+
+    def predict_one(self, x: Item) -> str | None:
+        """The event ``x`` would join now (``None``: it would open a new one). Learns nothing."""
+        best = self._score_candidates(x)
+        if best and best[0][1] >= self._threshold:
+            return best[0][0]
+        return None
+
+    def learn_one(self, x: Item) -> Decision:
+        """Put ``x`` in its event (joining or opening one) and return the decision."""
+        ranked = self._score_candidates(x)
+        self.learned += 1
+        top = [(eid, round(s, 4)) for eid, s, _ in ranked[:5]]
+        if ranked and ranked[0][1] >= self._threshold:
+            eid, score, parts = ranked[0]
+            self._add(self.events[eid], x, float(np.dot(x.vector, self.events[eid].centroid())))
+            merged: list[str] = []
+            if self.merge:
+                for other, s, _ in ranked[1:]:
+                    if s >= self._threshold and other in self.events and eid in self.events:
+                        if self.event_score(self.events[eid], self.events[other]) >= self._threshold:
+                            merged.append(self._merge(eid, other))
+            kept = self._resolve_after_merge(eid, merged)
+            return Decision(x.id, kept, True, score, self._threshold, parts, tuple(top), tuple(merged))
+        eid = event_id_for(x.id)
+        if eid in self.events:  # the same article learned twice: keep it where it is
+            return Decision(x.id, eid, True, None, self._threshold, (), tuple(top))
+        state = EventState(id=eid, key=_key_for(eid), vsum=[0.0] * len(x.vector))
+        self.events[eid] = state
+        self._by_key[state.key] = eid
+        self._add(state, x, 1.0)
+        score = ranked[0][1] if ranked else None
+        parts = ranked[0][2] if ranked else ()
+        return Decision(x.id, eid, False, score, self._threshold, parts, tuple(top))
+
+    # -- scoring ------------------------------------------------------------
+    def parts(self, x: Item, ev: EventState) -> tuple[ScorePart, ...]:
+        """The weighted signals comparing ``x`` with event ``ev`` (see
+        :func:`storyline.represent.similarity_parts`: a signal without evidence is left
+        out and the other weights rescaled)."""
+        return similarity_parts(_as_rep(x.id, x.vector, x.entities, x.places, x.date), ev.representation(),
+                                self._weights)
+
+    def event_score(self, a: EventState, b: EventState) -> float:
+        """How alike two events are, on the same scale as an article's score."""
+        return sum(p.value * p.weight for p in similarity_parts(a.representation(), b.representation(),
+                                                                self._weights))
+
+    def _candidates(self, x: Item) -> list[str]:
+        found: list[str] = []
+        if self._index is not None:
+            for key in self._index.search(x.vector, x.day, self.window_days, self.k):
+                eid = self._by_key.get(key)
+                if eid is not None:
+                    found.append(eid)
+        rare = sorted(x.entities.items(), key=lambda kv: -kv[1])[:3]
+        for ent, _ in rare:
+            found.extend(self._by_entity.get(ent, ()))
+        seen: set[str] = set()
+        out: list[str] = []
+        for eid in found:
+            if eid in seen or eid not in self.events:
+                continue
+            seen.add(eid)
+            rng = self.events[eid].day_range()
+            if x.day is not None and rng is not None:
+                if x.day < rng[0] - self.window_days or x.day > rng[1] + self.window_days:
+                    continue
+            elif (x.day is None) != (rng is None):
+                continue
+            out.append(eid)
+        return out
+
+    def _score_candidates(self, x: Item) -> list[tuple[str, float, tuple[ScorePart, ...]]]:
+        ranked = []
+        for eid in self._candidates(x):
+            parts = self.parts(x, self.events[eid])
+            ranked.append((eid, sum(p.value * p.weight for p in parts), parts))
+        ranked.sort(key=lambda r: (-r[1], r[0]))
+        return ranked
+
+    # -- state --------------------------------------------------------------
+    def _add(self, ev: EventState, x: Item, closeness: float) -> None:
+        if self._index is None:
+            self._index = _Bucketed(len(x.vector), self.window_days)
+        v = np.asarray(ev.vsum, dtype=np.float32) + x.vector
+        ev.vsum = v.tolist()
+        ev.n += 1
+        for e, w in x.entities.items():
+            ev.entities[e] = ev.entities.get(e, 0.0) + w
+            ev.entity_df[e] = ev.entity_df.get(e, 0) + 1
+            q = self._by_entity.setdefault(e, deque(maxlen=self.per_entity))
+            if ev.id not in q:
+                q.append(ev.id)
+        for p, w in x.places.items():
+            ev.places[p] = ev.places.get(p, 0.0) + w
+        if x.day is not None:
+            ev.days[str(x.day)] = ev.days.get(str(x.day), 0) + 1
+            if self._latest_day is None or x.day > self._latest_day:
+                self._latest_day = x.day
+                self._forget_old()
+        ev.articles.append(x.id)
+        if x.language:
+            ev.languages[x.language] = ev.languages.get(x.language, 0) + 1
+        if x.source and x.source not in ev.sources:
+            ev.sources.append(x.source)
+        if x.title:
+            ev.titles.append((x.language or "", x.title, round(closeness, 4)))
+        ev.names.update(x.names)
+        for p in x.persons:
+            if p not in ev.persons:
+                ev.persons.append(p)
+        if x.published:
+            ev.first_seen = min(ev.first_seen or x.published, x.published)
+            ev.last_seen = max(ev.last_seen or x.published, x.published)
+        self._index.put(ev.key, ev.centroid(), ev.main_day())
+
+    def _merge(self, kept: str, other: str) -> str:
+        """Fold the smaller of two events into the larger; return the id that went away."""
+        a, b = self.events[kept], self.events[other]
+        if (b.n, a.id) > (a.n, b.id):
+            a, b = b, a
+        a.vsum = (np.asarray(a.vsum, dtype=np.float32) + np.asarray(b.vsum, dtype=np.float32)).tolist()
+        a.n += b.n
+        for e, w in b.entities.items():
+            a.entities[e] = a.entities.get(e, 0.0) + w
+        for e, c in b.entity_df.items():
+            a.entity_df[e] = a.entity_df.get(e, 0) + c
+        for p, c in b.places.items():
+            a.places[p] = a.places.get(p, 0.0) + c
+        for d, c in b.days.items():
+            a.days[d] = a.days.get(d, 0) + c
+        for lang, c in b.languages.items():
+            a.languages[lang] = a.languages.get(lang, 0) + c
+        a.articles.extend(b.articles)
+        a.sources.extend(s for s in b.sources if s not in a.sources)
+        a.titles.extend(b.titles)
+        a.names.update(b.names)
+        a.persons.extend(p for p in b.persons if p not in a.persons)
+        seen = [s for s in (a.first_seen, b.first_seen) if s]
+        a.first_seen = min(seen) if seen else None
+        seen = [s for s in (a.last_seen, b.last_seen) if s]
+        a.last_seen = max(seen) if seen else None
+        assert self._index is not None
+        self._index.remove(b.key)
+        del self.events[b.id]
+        self._by_key.pop(b.key, None)
+        self._index.put(a.key, a.centroid(), a.main_day())
+        log.info("merged event %s into %s", b.id, a.id)
+        self.merged_into[b.id] = a.id
+        return b.id
+
+    def _resolve_after_merge(self, eid: str, merged: list[str]) -> str:
+        while eid not in self.events and eid in self.merged_into:
+            eid = self.merged_into[eid]
+        return eid
+
+    def _forget_old(self) -> None:
+        """Let events far behind the stream leave memory (they stay in the store)."""
+        if self._latest_day is None or self._index is None:
+            return
+        limit = self._latest_day - self.retention_days
+        for key in self._index.drop_before(limit):
+            eid = self._by_key.pop(key, None)
+            if eid is not None and eid in self.events:
+                self.retired.append(self.events.pop(eid))
+
+    def load(self, states: Iterable[EventState]) -> None:
+        """Take back events from an earlier run (their state as stored)."""
+        for st in states:
+            self.events[st.id] = st
+            self._by_key[st.key] = st.id
+            if self._index is None:
+                self._index = _Bucketed(len(st.vsum), self.window_days)
+            self._index.put(st.key, st.centroid(), st.main_day())
+            for e in st.entities:
+                self._by_entity.setdefault(e, deque(maxlen=self.per_entity)).append(st.id)
+            rng = st.day_range()
+            if rng and (self._latest_day is None or rng[1] > self._latest_day):
+                self._latest_day = rng[1]
+

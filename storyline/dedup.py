@@ -1,0 +1,173 @@
+"""Near-duplicates and translations: copies of one original are not independent coverage.
+
+- **Same language**: syndicated copies (an agency text run by several outlets, a
+  re-published page with a new header) share most of their word 5-gram shingles. A
+  datasketch MinHash LSH index per language finds the earlier article whose estimated
+  Jaccard is at least ``near_threshold``; the newcomer becomes ``duplicate_of`` it.
+- **Across languages**: shingles do not survive translation, but what a translation
+  keeps exactly is its *numbers* and its *entities* (the entity stage gives one id in
+  every language) and roughly its length. An article in another language is a
+  translation of an earlier one in the same event when those agree closely. This is
+  deliberately conservative: two reports of one meeting share names, and only the same
+  figures in the same proportion of text mark a translation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from storyline.models import Article
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_NUMBER = re.compile(r"(?<!\w)\d[\d.,]*\d|(?<!\w)\d(?!\w)")
+SHINGLE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What a translation keeps: numbers, entity ids, length (in letters)."""
+
+    article_id: str
+    language: str | None
+    numbers: tuple[str, ...]
+    entities: frozenset[str]
+    letters: int
+    published: str | None
+
+
+def fingerprint(article: Article) -> Fingerprint:
+    text = article.text or article.raw
+    numbers = tuple(sorted(re.sub(r"[.,]", "", n) for n in _NUMBER.findall(text)))
+    return Fingerprint(
+        article_id=article.id,
+        language=article.language,
+        numbers=numbers,
+        entities=frozenset(e.id for e in article.entities),
+        letters=sum(ch.isalpha() for ch in text),
+        published=article.published,
+    )
+
+
+def _multiset_jaccard(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    from collections import Counter
+
+    ca, cb = Counter(a), Counter(b)
+    inter = sum((ca & cb).values())
+    union = sum((ca | cb).values())
+    return inter / union if union else 0.0
+
+
+def is_translation(a: Fingerprint, b: Fingerprint, *, min_numbers: int = 4, threshold: float = 0.8) -> bool:
+    """``a`` and ``b`` (different languages) look like one text translated.
+
+    Needs at least ``min_numbers`` numbers in each, their multiset Jaccard and the
+    entity-set Jaccard both ≥ ``threshold``, and lengths within a factor of 1.6 (languages
+    differ in length, but not by more).
+    """
+    if a.language == b.language or a.language is None or b.language is None:
+        return False
+    if len(a.numbers) < min_numbers or len(b.numbers) < min_numbers:
+        return False
+    if not a.letters or not b.letters or max(a.letters, b.letters) > 1.6 * min(a.letters, b.letters):
+        return False
+    if _multiset_jaccard(a.numbers, b.numbers) < threshold:
+        return False
+    union = a.entities | b.entities
+    return bool(union) and len(a.entities & b.entities) / len(union) >= threshold
+
+
+def _shingles(text: str) -> list[bytes]:
+    words = _WORD.findall(text.lower())
+    if len(words) < SHINGLE:
+        return [" ".join(words).encode("utf-8")] if words else []
+    return [" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)]
+
+
+class NearDuplicates:
+    """MinHash LSH per language over word 5-gram shingles (datasketch).
+
+    Keeps at most ``capacity`` articles per language (the oldest leave first): copies
+    appear within days of their original, so an old article need not stay findable.
+    """
+
+    def __init__(self, threshold: float = 0.8, num_perm: int = 64, capacity: int = 200_000) -> None:
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self.capacity = capacity
+        self._lsh: dict[str, object] = {}
+        self._order: dict[str, OrderedDict[str, None]] = {}
+        self._seq: dict[str, int] = {}  # article -> when it was indexed (the earliest is the original)
+
+    def minhash(self, text: str) -> object | None:
+        """The datasketch MinHash of ``text`` (``None`` for a text without words)."""
+        from datasketch import MinHash
+
+        shingles = _shingles(text)
+        if not shingles:
+            return None
+        m = MinHash(num_perm=self.num_perm, seed=1)
+        m.update_batch(shingles)
+        return m
+
+    def find_or_add(self, article: Article) -> str | None:
+        """The id of an earlier near-copy of ``article`` in its language; else index it."""
+        from datasketch import MinHashLSH
+
+        lang = article.language or "und"
+        m = self.minhash(article.text or article.raw)
+        if m is None:
+            return None
+        lsh = self._lsh.get(lang)
+        if lsh is None:
+            lsh = self._lsh[lang] = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+            self._order[lang] = OrderedDict()
+        assert isinstance(lsh, MinHashLSH)
+        hits = [h for h in lsh.query(m) if h != article.id]
+        if hits:
+            return str(min(hits, key=lambda h: self._seq.get(h, 0)))
+        if article.id in self._order[lang]:
+            return None
+        lsh.insert(article.id, m)
+        order = self._order[lang]
+        order[article.id] = None
+        self._seq[article.id] = len(self._seq)
+        if len(order) > self.capacity:
+            old, _ = order.popitem(last=False)
+            lsh.remove(old)
+            self._seq.pop(old, None)
+        return None
+
+
+class Translations:
+    """Fingerprints of recent articles by event, to spot a translation of one of them."""
+
+    def __init__(self, capacity: int = 200_000) -> None:
+        self.capacity = capacity
+        self._by_event: dict[str, list[Fingerprint]] = {}
+        self._order: OrderedDict[str, str] = OrderedDict()  # article -> event
+
+    def original_of(self, article: Article, event_id: str | None) -> str | None:
+        if event_id is None:
+            return None
+        fp = fingerprint(article)
+        for other in self._by_event.get(event_id, ()):
+            if is_translation(fp, other):
+                return other.article_id
+        return None
+
+    def add(self, article: Article, event_id: str) -> None:
+        self._by_event.setdefault(event_id, []).append(fingerprint(article))
+        self._order[article.id] = event_id
+        if len(self._order) > self.capacity:
+            old, ev = self._order.popitem(last=False)
+            self._by_event[ev] = [f for f in self._by_event.get(ev, []) if f.article_id != old]
+
+    def rename(self, renamed: Mapping[str, str]) -> None:
+        """Events merged: move their fingerprints to the event that kept its id."""
+        for gone, kept in renamed.items():
+            fps = self._by_event.pop(gone, [])
+            self._by_event.setdefault(kept, []).extend(fps)
+

