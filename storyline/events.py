@@ -127,11 +127,9 @@ class EventClusterer:
             merge=s.merge,
         )
         self.frequencies = EntityFrequencies()
-        if representer is None:
-            representer = Representer.from_config(config, self.frequencies)
-        else:
+        if representer is not None:
             representer.frequencies = self.frequencies
-        self.representer = representer
+        self._representer = representer  # built at the first batch: loading tables costs time
         self.near = NearDuplicates(threshold=s.near_duplicate_threshold)
         self.translations = Translations()
         self.event_of: dict[str, str] = {}  # article -> event, for copies of recent articles
@@ -149,7 +147,14 @@ class EventClusterer:
         freq = store.events_meta("entity_frequencies")
         if freq is not None:
             self.frequencies = EntityFrequencies.from_dict(msgspec.json.decode(freq))
-            self.representer.frequencies = self.frequencies
+            if self._representer is not None:
+                self._representer.frequencies = self.frequencies
+
+    @property
+    def representer(self) -> Representer:
+        if self._representer is None:
+            self._representer = Representer.from_config(self.config, self.frequencies)
+        return self._representer
 
     # -- the stage protocol --------------------------------------------------
     def __call__(self, article: Article) -> Article:

@@ -122,6 +122,13 @@ class Pipeline:
     stages: Sequence[Stage]
     batch_size: int = 64
 
+    def finish(self, store: object) -> None:
+        """End of a run: each stage with a ``finish(store)`` step runs it (storylines)."""
+        for stage in self.stages:
+            step = getattr(stage, "finish", None)
+            if callable(step):
+                step(store)
+
     def process(self, articles: list[Article]) -> tuple[list[Article], list[Quarantine | Rejection]]:
         """Run every stage over ``articles`` (no store involved)."""
         quarantined: list[Quarantine | Rejection] = []
@@ -200,6 +207,10 @@ def build_pipeline(config: Config, store: object | None = None, *, upto: str | N
 
     stages: list[Stage] = [Cleaner(config), LanguageIdentifier(config)]
     # later stages are appended here in order: entities, dates, events
+    if upto is None or upto == "events":
+        from storyline.events import EventClusterer
+
+        stages.append(EventClusterer(config, store))  # always last: it needs every field above
     if upto is not None:
         names = [s.name for s in stages]
         if upto not in names:
