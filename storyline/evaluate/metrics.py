@@ -37,3 +37,24 @@ def bcubed(predicted: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hasha
     p, r = p_sum / len(items), r_sum / len(items)
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+
+
+def accuracy(predicted: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable]) -> dict[str, object]:
+    """Share of gold items whose predicted label is the gold one, overall and per gold label.
+
+    An item missing from ``predicted`` counts as wrong (a rejected or failed document
+    is an error of the system, not a hole in the data).
+    """
+    total: dict[Hashable, int] = defaultdict(int)
+    right: dict[Hashable, int] = defaultdict(int)
+    for item, label in gold.items():
+        total[label] += 1
+        if item in predicted and predicted[item] == label:
+            right[label] += 1
+    n = sum(total.values())
+    correct = sum(right.values())
+    per_label = {
+        str(label): {"accuracy": round(right[label] / count, 4), "n": count}
+        for label, count in sorted(total.items(), key=lambda kv: str(kv[0]))
+    }
+    return {"accuracy": round(correct / n, 4) if n else 0.0, "correct": correct, "total": n, "per_label": per_label}
