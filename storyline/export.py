@@ -53,6 +53,23 @@ def article_row(a: Article) -> dict[str, Any]:
     }
 
 
+def record_rows(store: Any, what: str, page: int = 1000) -> Iterator[dict[str, Any]]:
+    """Every stored event, storyline or meeting as a flat dict (``--what``)."""
+    from storyline.models import to_dict
+
+    def flat(record: object) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in to_dict(record).items()}
+
+    if what == "meetings":
+        yield from (flat(m) for m in store.meetings(limit=10**9))
+        return
+    fetch = store.events if what == "events" else store.stories
+    offset = 0
+    while batch := fetch(limit=page, offset=offset):
+        yield from (flat(r) for r in batch)
+        offset += len(batch)
+
+
 def to_jsonl(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     for row in rows:
         yield json.dumps(row, ensure_ascii=False) + "\n"

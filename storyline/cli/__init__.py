@@ -28,9 +28,9 @@ def main(
 
 
 def _register() -> None:
-    from storyline.cli import core, evaluate
+    from storyline.cli import core, evaluate, events
 
-    for module in (core, evaluate):
+    for module in (core, evaluate, events):
         module.register(app)
 
 

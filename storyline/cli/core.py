@@ -60,7 +60,7 @@ def run(
 def export(
     db: Path = DB,
     fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
-    what: str = typer.Option("articles", "--what", help="articles (more kinds come with later stages)."),
+    what: str = typer.Option("articles", "--what", help="articles, events, stories or meetings."),
 ) -> None:
     """Write stored records to stdout, one a line."""
     from storyline.export import article_row, to_csv, to_jsonl
@@ -74,9 +74,14 @@ def export(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     with store:
-        if what != "articles":
-            raise typer.BadParameter(f"unknown --what {what!r}")
-        rows = (article_row(a) for a in store.articles())
+        if what == "articles":
+            rows = (article_row(a) for a in store.articles())
+        elif what in {"events", "stories", "meetings"}:
+            from storyline.export import record_rows
+
+            rows = record_rows(store, what)
+        else:
+            raise typer.BadParameter(f"unknown --what {what!r}; one of articles, events, stories, meetings")
         write = to_jsonl if fmt == "jsonl" else to_csv
         for line in write(rows):
             sys.stdout.write(line)

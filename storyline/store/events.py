@@ -356,6 +356,16 @@ class EventsTables:
         )
         return [str(r[0]) for r in rows]
 
+    def find_article_ids(self, query: str) -> list[str]:
+        """Article ids matching ``query``: the id itself, else a file name (or its start)."""
+        if self.db.execute("SELECT 1 FROM articles WHERE id = ?", (query,)).fetchone():
+            return [query]
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE source LIKE ? OR source LIKE ? ORDER BY rowid",
+            ("%/" + query + "%", query + "%"),
+        )
+        return [str(r[0]) for r in rows]
+
     def event_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM events").fetchone()[0])
 

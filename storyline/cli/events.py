@@ -1,0 +1,121 @@
+"""``storyline events``, ``stories``, ``meetings`` and ``explain``: read the events tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from storyline.errors import StorylineError
+
+DB = typer.Option(Path("storyline.db"), "--db", help="SQLite database file.")
+
+
+def _open(db: Path):  # type: ignore[no-untyped-def]
+    from storyline.store import open_store
+
+    try:
+        return open_store(db, readonly=True)
+    except StorylineError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _entity(store, query: str | None) -> str | None:  # type: ignore[no-untyped-def]
+    """An entity id from an id or a (part of a) name; the first match."""
+    if not query:
+        return None
+    found = store.find_entity_ids(query)
+    if not found:
+        typer.echo(f"no entity matches {query!r}", err=True)
+        raise typer.Exit(1)
+    return str(found[0])
+
+
+def events(
+    db: Path = DB,
+    since: str | None = typer.Option(None, "--since", help="First date (YYYY-MM-DD, or a prefix)."),
+    until: str | None = typer.Option(None, "--until", help="Last date (YYYY-MM-DD, or a prefix)."),
+    entity: str | None = typer.Option(None, "--entity", help="Only events with this actor (id or name)."),
+    lang: str | None = typer.Option(None, "--lang", help="Only events reported in this language."),
+    limit: int = typer.Option(100, "--limit"),
+) -> None:
+    """The timeline: one line per event, in date order."""
+    with _open(db) as store:
+        evs = store.events(since=since, until=until, entity=_entity(store, entity), lang=lang, limit=limit)
+        names = store.entity_names({a for e in evs for a in e.actors})
+        for e in evs:
+            actors = ", ".join(names.get(a, a) for a in e.actors[:4])
+            typer.echo(
+                f"{e.date or '?':<23} {e.id}  {e.title}\n"
+                f"{'':<23} {len(e.articles)} articles [{', '.join(e.languages)}]"
+                f"{'  at ' + e.place if e.place else ''}{'  — ' + actors if actors else ''}"
+                f"{'  story ' + e.story_id if e.story_id else ''}"
+            )
+
+
+def stories(
+    db: Path = DB,
+    entity: str | None = typer.Option(None, "--entity", help="Only storylines with this actor (id or name)."),
+    limit: int = typer.Option(50, "--limit"),
+) -> None:
+    """Storylines, latest first, with their events."""
+    with _open(db) as store:
+        for s in store.stories(entity=_entity(store, entity), limit=limit):
+            typer.echo(f"{s.id}  {s.title}  ({s.start or '?'} – {s.end or '?'}, {len(s.events)} events)")
+            for eid in s.events:
+                e = store.event(eid)
+                if e is not None:
+                    typer.echo(f"    {e.date or '?':<23} {e.title}")
+
+
+def meetings(
+    entity: str | None = typer.Argument(None, help="Only meetings of this person (id or name)."),
+    db: Path = DB,
+) -> None:
+    """Who met whom, where and when."""
+    with _open(db) as store:
+        found = store.meetings(entity=_entity(store, entity))
+        names = store.entity_names({p for m in found for p in (*m.participants, m.host or "", m.guest or "") if p})
+        for m in found:
+            who = " – ".join(names.get(p, p) for p in m.participants)
+            roles = ""
+            if m.guest:
+                roles = f"  (guest {names.get(m.guest, m.guest)}" + (
+                    f", host {names.get(m.host, m.host)})" if m.host else ")"
+                )
+            typer.echo(f"{m.date or '?':<23} {who}{', ' + m.place if m.place else ''}{roles}  [{m.event_id}]")
+
+
+def explain(
+    article: str = typer.Argument(..., help="Article id."),
+    db: Path = DB,
+) -> None:
+    """Why an article is in its event: each signal's value and weight, and the runners-up."""
+    with _open(db) as store:
+        ids = store.find_article_ids(article)
+        article = ids[0] if ids else article
+        d = store.decision(article)
+        if d is None:
+            typer.echo(f"no clustering decision recorded for {article!r}", err=True)
+            raise typer.Exit(1)
+        event = store.event(str(d["event"])) if d["event"] else None
+        typer.echo(f"article {article}: {d['decision']} event {d['event']}" + (f" — {event.title}" if event else ""))
+        if d["detail"]:
+            typer.echo(f"  {d['detail']}")
+        if d["score"] is not None:
+            typer.echo(f"  score {float(d['score']):.3f} against threshold {float(d['threshold'] or 0):.3f}:")  # type: ignore[arg-type]
+            for p in d["parts"]:  # type: ignore[attr-defined]
+                typer.echo(f"    {p.signal:<10} {p.value:6.3f} × {p.weight:.3f} = {p.value * p.weight:.3f}")
+        if event is not None and len(event.articles) > 1:
+            typer.echo(f"  together with: {', '.join(a for a in event.articles if a != article)}")
+        cands = d["candidates"]
+        if cands:
+            typer.echo("  candidates: " + ", ".join(f"{c[0]} ({c[1]:.3f})" for c in cands))  # type: ignore[union-attr]
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(events)
+    app.command()(stories)
+    app.command()(meetings)
+    app.command()(explain)
