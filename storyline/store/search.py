@@ -1,13 +1,214 @@
-"""SQLite tables and queries for search (a mixin of :class:`~storyline.store.sqlite.SQLiteStore`)."""
+"""SQLite tables and queries for search (a mixin of :class:`~storyline.store.sqlite.SQLiteStore`).
+
+- ``search_fts``: an FTS5 table over app-folded text (see :mod:`storyline.search`):
+  ``title``, ``body``, ``latin`` (transliteration of non-Latin articles) and ``ents``
+  (one token per entity mention). Its rowid is ``search_docs.rowid``, an explicit
+  INTEGER PRIMARY KEY, so a VACUUM of ``articles`` cannot break the link.
+- ``search_docs``: FTS rowid ↔ article id.
+- ``search_names``: name key (transliterated surface form) → entity id, from every
+  form under which an article mentioned an entity: a query naming any of them finds
+  the entity's articles in every language.
+- ``search_pending``: articles to (re)index. Triggers on ``articles`` fill it on
+  insert and when the title, text or entities change, whoever writes; the folding is
+  Python, so :meth:`SearchTables.index_pending` runs after each write (the store
+  calls it in the same transaction) and before serving.
+"""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-MIGRATIONS: list[tuple[str, str]] = []
+from storyline.models import Article, from_json
+
+if TYPE_CHECKING:
+    from storyline.search import SearchQuery
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "search_001_fts",
+        """
+        CREATE TABLE search_docs (
+            rowid INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL UNIQUE
+        );
+        CREATE VIRTUAL TABLE search_fts USING fts5(
+            title, body, latin, ents,
+            tokenize = 'unicode61 remove_diacritics 0'
+        );
+        CREATE TABLE search_names (
+            key TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            PRIMARY KEY (key, entity_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE search_pending (article_id TEXT PRIMARY KEY) WITHOUT ROWID;
+        CREATE TRIGGER search_articles_insert AFTER INSERT ON articles BEGIN
+            INSERT OR IGNORE INTO search_pending(article_id) VALUES (new.id);
+        END;
+        CREATE TRIGGER search_articles_update AFTER UPDATE OF title, text, record ON articles
+        WHEN old.title IS NOT new.title OR old.text IS NOT new.text
+          OR json_extract(CAST(old.record AS TEXT), '$.entities')
+             IS NOT json_extract(CAST(new.record AS TEXT), '$.entities')
+        BEGIN
+            INSERT OR IGNORE INTO search_pending(article_id) VALUES (new.id);
+        END;
+        CREATE TRIGGER search_articles_delete AFTER DELETE ON articles BEGIN
+            DELETE FROM search_fts WHERE rowid = (SELECT rowid FROM search_docs WHERE article_id = old.id);
+            DELETE FROM search_docs WHERE article_id = old.id;
+            DELETE FROM search_pending WHERE article_id = old.id;
+        END;
+        INSERT INTO search_pending(article_id) SELECT id FROM articles;
+        """,
+    ),
+]
+
+# bm25 weights of title, body, latin, ents: a word in the title says more than one in
+# the body; a transliterated match is weaker evidence; an entity match is strong.
+WEIGHTS = (4.0, 1.0, 0.5, 2.0)
+INDEX_CHUNK = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRow:
+    """One ranked result: the article and its bm25 score (lower is better, as in FTS5)."""
+
+    article: Article
+    score: float
+    event_id: str | None
+    story_id: str | None
 
 
 class SearchTables:
     """Methods over the search tables; ``self.db`` is the open connection."""
 
     db: sqlite3.Connection
+    readonly: bool
+
+    # -- indexing -----------------------------------------------------------------
+    def pending_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM search_pending").fetchone()[0])
+
+    def index_pending(self) -> int:
+        """Index every article waiting in ``search_pending``; return how many.
+
+        Runs in the caller's transaction when there is one (the store's ``write``).
+        """
+        from storyline.search import index_row
+
+        done = 0
+        while True:
+            ids = [r[0] for r in self.db.execute("SELECT article_id FROM search_pending LIMIT ?", (INDEX_CHUNK,))]
+            if not ids:
+                return done
+            marks = ",".join("?" * len(ids))
+            records = self.db.execute(f"SELECT id, record FROM articles WHERE id IN ({marks})", ids).fetchall()
+            for article_id, record in records:
+                row = index_row(from_json(record, Article))
+                self.db.execute("INSERT OR IGNORE INTO search_docs(article_id) VALUES (?)", (article_id,))
+                (docid,) = self.db.execute(
+                    "SELECT rowid FROM search_docs WHERE article_id = ?", (article_id,)
+                ).fetchone()
+                self.db.execute("DELETE FROM search_fts WHERE rowid = ?", (docid,))
+                self.db.execute(
+                    "INSERT INTO search_fts(rowid, title, body, latin, ents) VALUES (?,?,?,?,?)",
+                    (docid, row.title, row.body, row.latin, row.ents),
+                )
+                self.db.executemany("INSERT OR IGNORE INTO search_names(key, entity_id) VALUES (?,?)", row.names)
+            self.db.execute(f"DELETE FROM search_pending WHERE article_id IN ({marks})", ids)
+            done += len(ids)
+
+    def reindex_search(self) -> int:
+        """Rebuild the whole index (after a change to :func:`storyline.search.fold`)."""
+        with self.db:
+            self.db.execute("DELETE FROM search_fts")
+            self.db.execute("DELETE FROM search_docs")
+            self.db.execute("DELETE FROM search_names")
+            self.db.execute("INSERT OR IGNORE INTO search_pending(article_id) SELECT id FROM articles")
+            n = self.index_pending()
+        self.db.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+        return n
+
+    def ensure_search_index(self) -> int:
+        """Index what is pending, in its own transaction (before serving a database)."""
+        if self.readonly:
+            return 0
+        with self.db:
+            return self.index_pending()
+
+    # -- queries ------------------------------------------------------------------
+    def entities_named(self, key: str) -> list[str]:
+        """Entity ids one of whose surface forms has this name key."""
+        return [r[0] for r in self.db.execute("SELECT entity_id FROM search_names WHERE key = ?", (key,))]
+
+    def search_rows(self, expr: str, query: SearchQuery) -> tuple[int, list[SearchRow]]:
+        """Total and one page of articles matching the FTS5 ``expr`` and the filters.
+
+        With no ``expr`` the filters alone select, newest first.
+        """
+        where: list[str] = []
+        params: list[object] = []
+        if query.language:
+            where.append("a.language = ?")
+            params.append(query.language)
+        if query.since:
+            where.append("a.published >= ?")
+            params.append(query.since)
+        if query.until:
+            # an ISO prefix compares below the longer date: '2023-09' < '2023-09-15'
+            where.append("a.published <= ?")
+            params.append(query.until + "\uffff")
+        if query.event:
+            where.append("a.event_id = ?")
+            params.append(query.event)
+        if query.story:
+            where.append("a.story_id = ?")
+            params.append(query.story)
+        limit, offset = max(0, query.limit), max(0, query.offset)
+        if expr:
+            base = (
+                " FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
+                " JOIN articles a ON a.id = d.article_id WHERE search_fts MATCH ?"
+            )
+            args: list[object] = [expr, *params]
+            cond = "".join(" AND " + w for w in where)
+            if where:
+                total = self.db.execute("SELECT count(*)" + base + cond, args).fetchone()[0]
+            else:
+                total = self.db.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (expr,)).fetchone()[0]
+            w = ",".join(str(x) for x in WEIGHTS)
+            page = self.db.execute(
+                f"SELECT a.id, bm25(search_fts, {w}) AS score" + base + cond + " ORDER BY score LIMIT ? OFFSET ?",
+                [*args, limit, offset],
+            ).fetchall()
+        else:
+            cond = (" WHERE " + " AND ".join(where)) if where else ""
+            total = self.db.execute("SELECT count(*) FROM articles a" + cond, params).fetchone()[0]
+            page = self.db.execute(
+                "SELECT a.id, 0.0 FROM articles a" + cond + " ORDER BY a.published DESC, a.rowid DESC LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+        return int(total), self._rows(page)
+
+    def _rows(self, page: Sequence[tuple[str, float]]) -> list[SearchRow]:
+        if not page:
+            return []
+        ids = [r[0] for r in page]
+        marks = ",".join("?" * len(ids))
+        found = {
+            r[0]: r[1:]
+            for r in self.db.execute(
+                f"SELECT id, record, event_id, story_id FROM articles WHERE id IN ({marks})", ids
+            )
+        }
+        out: list[SearchRow] = []
+        for article_id, score in page:
+            record, event_id, story_id = found[article_id]
+            out.append(
+                SearchRow(article=from_json(record, Article), score=float(score), event_id=event_id, story_id=story_id)
+            )
+        return out

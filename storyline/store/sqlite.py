@@ -118,6 +118,7 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
                             item.article_id,
                         ),
                     )
+            self.index_pending()  # search index, in the same transaction
 
     def _write_article(self, a: Article) -> None:
         taken = self.db.execute("SELECT content_hash FROM articles WHERE id = ?", (a.id,)).fetchone()
@@ -175,6 +176,7 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
                         a.id,
                     ),
                 )
+            self.index_pending()  # search index, in the same transaction
 
     def record_run(self, summary: RunSummary) -> None:
         with self.db:
