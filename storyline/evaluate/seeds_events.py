@@ -1,0 +1,93 @@
+"""Seeds part ``events``: events and storylines of the five samples against ``gold.json``.
+
+Reports whether the articles fall into exactly the gold events, each gold event's
+date, place and actors as found, whether the gold storylines hold together (B-cubed),
+and the recorded reason (score parts) for each article that joined an event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from anyascii import anyascii
+
+from storyline.evaluate.metrics import bcubed
+from storyline.models import Article
+
+
+def _norm(name: str) -> str:
+    return anyascii(name).casefold().strip()
+
+
+def _same_name(ours: str, gold: str) -> bool:
+    a, b = _norm(ours), _norm(gold)
+    return a == b or a.split()[-1:] == b.split()[-1:]
+
+
+def _date_ok(ours: str | None, gold: str) -> bool:
+    if not ours:
+        return False
+    if "/" in ours:
+        lo, _, hi = ours.partition("/")
+        return lo <= gold <= hi
+    return ours[: len(gold)] == gold
+
+
+def score(gold: dict[str, Any], articles: dict[str, Article], store: Any) -> dict[str, Any]:
+    names = {e.id: e.name for a in articles.values() for e in a.entities}
+    pred = {n: a.event_id or a.id for n, a in articles.items()}
+    gold_event = {n: ev["id"] for ev in gold["events"] for n in ev["articles"]}
+    ours = {frozenset(n for n in pred if pred[n] == e) for e in set(pred.values())}
+    theirs = {frozenset(ev["articles"]) for ev in gold["events"]}
+    events: list[dict[str, Any]] = []
+    for ev in gold["events"]:
+        first = articles.get(ev["articles"][0])
+        card = store.event(first.event_id) if first is not None and first.event_id else None
+        if card is None:
+            events.append({"gold": ev["id"], "found": False})
+            continue
+        actor_names = [names.get(a, a) for a in card.actors]
+        found_actors = [g for g in ev["actors"] if any(_same_name(n, g) for n in actor_names)]
+        events.append(
+            {
+                "gold": ev["id"],
+                "event": card.id,
+                "articles": sorted(n for n in pred if pred[n] == card.id),
+                "title": card.title,
+                "date": card.date,
+                "date_ok": _date_ok(card.date, ev["date"]),
+                "place": card.place,
+                "place_ok": card.place is not None and _same_name(card.place, ev["place"]),
+                "actors": actor_names,
+                "actors_recall": round(len(found_actors) / len(ev["actors"]), 3),
+            }
+        )
+    story_pred = {n: a.story_id or pred[n] for n, a in articles.items()}
+    gold_story = {}
+    for i, st in enumerate(gold["storylines"]):
+        for eid in st["events"]:
+            for n, g in gold_event.items():
+                if g == eid:
+                    gold_story[n] = i
+    explained = {}
+    for n, a in articles.items():
+        d = store.decision(a.id)
+        if d is not None and d["decision"] == "joined":
+            explained[n] = {
+                "score": round(float(d["score"]), 4),
+                "threshold": d["threshold"],
+                "parts": {p.signal: [round(p.value, 4), round(p.weight, 4)] for p in d["parts"]},
+            }
+    return {
+        "exact": ours == theirs,
+        "events_found": len(ours),
+        "events_gold": len(theirs),
+        "partition": sorted(sorted(g) for g in ours),
+        "bcubed": bcubed(pred, gold_event),
+        "cards": events,
+        "dates_ok": sum(e.get("date_ok", False) for e in events),
+        "places_ok": sum(e.get("place_ok", False) for e in events),
+        "storylines": sorted(sorted(n for n in story_pred if story_pred[n] == s) for s in set(story_pred.values())),
+        "storylines_bcubed": bcubed(story_pred, gold_story),
+        "joined_why": explained,
+    }
