@@ -16,6 +16,9 @@ from storyline.errors import EvaluationError
 KINDS: dict[str, tuple[str, str]] = {
     "seeds": ("storyline.evaluate.seeds:evaluate", "the sample articles against gold.json"),
     "bsnlp": ("storyline.evaluate.bsnlp:evaluate", "BSNLP: language, entities, topic clustering"),
+    "timex": ("storyline.evaluate.timex:evaluate", "TimeBank: DATE expressions found and resolved"),
+    "timeline": ("storyline.evaluate.timeline:evaluate", "CL-TLS: timeline date selection vs publication count"),
+    "semeval": ("storyline.evaluate.semeval:evaluate", "SemEval-2022 Task 8: article similarity vs human Overall"),
 }
 
 
