@@ -28,9 +28,9 @@ def main(
 
 
 def _register() -> None:
-    from storyline.cli import core, evaluate, events
+    from storyline.cli import core, evaluate, events, serve
 
-    for module in (core, evaluate, events):
+    for module in (core, evaluate, events, serve):
         module.register(app)
 
 

@@ -179,7 +179,9 @@ class SearchTables:
             if where:
                 total = self.db.execute("SELECT count(*)" + base + cond, args).fetchone()[0]
             else:
-                total = self.db.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (expr,)).fetchone()[0]
+                total = self.db.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (expr,)).fetchone()[
+                    0
+                ]
             w = ",".join(str(x) for x in WEIGHTS)
             page = self.db.execute(
                 f"SELECT a.id, bm25(search_fts, {w}) AS score" + base + cond + " ORDER BY score LIMIT ? OFFSET ?",
@@ -201,9 +203,7 @@ class SearchTables:
         marks = ",".join("?" * len(ids))
         found = {
             r[0]: r[1:]
-            for r in self.db.execute(
-                f"SELECT id, record, event_id, story_id FROM articles WHERE id IN ({marks})", ids
-            )
+            for r in self.db.execute(f"SELECT id, record, event_id, story_id FROM articles WHERE id IN ({marks})", ids)
         }
         out: list[SearchRow] = []
         for article_id, score in page:

@@ -1,0 +1,414 @@
+"""The JSON API (``/api/...``): every list pages with ``limit``/``offset`` and exports as
+CSV with ``?format=csv``. The schema is served at ``/api/openapi.json``."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from storyline.export import article_row, to_csv
+from storyline.models import Article
+from storyline.search import MAX_QUERY_CHARS, Hit, SearchQuery, search
+from storyline.store.sqlite import SQLiteStore
+from storyline.web import views
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Format = Literal["json", "csv"]
+FORMAT = Query("json", description="json, or csv to download the list")
+LIMIT = Query(None, ge=1, description="Page size (capped by [web] max_page_size).")
+OFFSET = Query(0, ge=0, description="Rows to skip.")
+DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+SINCE = Query(None, pattern=DATE, description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD), inclusive.")
+UNTIL = Query(None, pattern=DATE, description="ISO date, inclusive.")
+LANG_RE = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$"
+LANG = Query(None, max_length=16, pattern=LANG_RE, description="Language code.")
+ID = Query(None, max_length=300)
+
+
+def _store(request: Request) -> SQLiteStore:
+    # opened in the thread that runs the endpoint (a dependency may run in another)
+    store: SQLiteStore = request.app.state.stores.get()
+    return store
+
+
+def _page(request: Request, limit: int | None, offset: int) -> tuple[int, int]:
+    s = request.app.state.settings
+    if offset > s.max_offset:
+        raise HTTPException(422, f"offset is capped at {s.max_offset}")
+    return min(limit or s.page_size, s.max_page_size), offset
+
+
+def _listing(
+    rows: list[dict[str, Any]], fmt: Format, name: str, limit: int, offset: int, total: int | None = None
+) -> Response:
+    if fmt == "csv":
+        return StreamingResponse(
+            _csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    body: dict[str, Any] = {"limit": limit, "offset": offset, "results": rows}
+    if total is not None:
+        body = {"total": total, **body}
+    body["next_offset"] = (
+        offset + limit
+        if (total is None and len(rows) == limit) or (total is not None and offset + limit < total)
+        else None
+    )
+    return JSONResponse(body)
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """CSV rows; a text cell that a spreadsheet would run as a formula gets a leading quote."""
+
+    def cell(value: Any) -> Any:
+        return "'" + value if isinstance(value, str) and value.startswith(_FORMULA) else value
+
+    yield from to_csv({k: cell(v) for k, v in row.items()} for row in rows)
+
+
+def article_summary(a: Article, event_id: str | None = None, story_id: str | None = None) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "title": a.title,
+        "language": a.language,
+        "published": a.published,
+        "url": views.safe_url(a.url),
+        "source": a.source,
+        "event_id": event_id if event_id is not None else a.event_id,
+        "story_id": story_id if story_id is not None else a.story_id,
+        "duplicate_of": a.duplicate_of,
+    }
+
+
+def hit_row(h: Hit) -> dict[str, Any]:
+    return {
+        "id": h.id,
+        "title": h.title,
+        "language": h.language,
+        "published": h.published,
+        "snippet": h.snippet,
+        "highlights": [list(x) for x in h.highlights],
+        "url": views.safe_url(h.url),
+        "event_id": h.event_id,
+        "story_id": h.story_id,
+        "duplicate_of": h.duplicate_of,
+        "score": round(-h.score, 4),
+    }
+
+
+def _entity_id(store: SQLiteStore, value: str | None) -> str | None:
+    """An entity filter given as id or any name → the id (404 when unknown)."""
+    if not value:
+        return None
+    ent = views.find_entity(store, value)
+    if ent is None:
+        raise HTTPException(404, "no such entity")
+    return ent.id
+
+
+# -- search and articles ----------------------------------------------------------------
+
+
+@router.get("/search", summary="Full-text search, cross-lingual by entity")
+def api_search(
+    request: Request,
+    q: str = Query("", max_length=MAX_QUERY_CHARS, description="Words; quotes for a phrase; word* for a prefix."),
+    lang: str | None = LANG,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
+    entity: str | None = ID,
+    event: str | None = ID,
+    story: str | None = ID,
+    limit: int | None = LIMIT,
+    offset: int = OFFSET,
+    format: Format = FORMAT,
+) -> Response:
+    store = _store(request)
+    limit, offset = _page(request, limit, offset)
+    query = SearchQuery(
+        q=q,
+        language=lang,
+        since=since,
+        until=until,
+        entity=_entity_id(store, entity),
+        event=event,
+        story=story,
+        limit=limit,
+        offset=offset,
+    )
+    result = search(store, query)
+    rows = [hit_row(h) for h in result.hits]
+    if format == "csv":
+        return _listing(rows, format, "search", limit, offset, result.total)
+    names = views.entity_names(store, result.entities)
+    return JSONResponse(
+        {
+            "total": result.total,
+            "limit": limit,
+            "offset": offset,
+            "next_offset": offset + limit if offset + limit < result.total else None,
+            "entities": [{"id": e, "name": names.get(e, e)} for e in result.entities],
+            "results": rows,
+        }
+    )
+
+
+@router.get("/articles", summary="Articles, newest first, with filters")
+def api_articles(
+    request: Request,
+    lang: str | None = LANG,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
+    entity: str | None = ID,
+    event: str | None = ID,
+    story: str | None = ID,
+    limit: int | None = LIMIT,
+    offset: int = OFFSET,
+    format: Format = FORMAT,
+) -> Response:
+    store = _store(request)
+    limit, offset = _page(request, limit, offset)
+    query = SearchQuery(
+        language=lang,
+        since=since,
+        until=until,
+        entity=_entity_id(store, entity),
+        event=event,
+        story=story,
+        limit=limit,
+        offset=offset,
+    )
+    total, found = store.search_rows(_entity_expr(query.entity), query)
+    rows = [article_summary(r.article, r.event_id, r.story_id) for r in found]
+    return _listing(rows, format, "articles", limit, offset, total)
+
+
+def _entity_expr(entity: str | None) -> str:
+    from storyline.search import ParsedQuery, fts_expression
+
+    return fts_expression(ParsedQuery(terms=()), entity) if entity else ""
+
+
+@router.get("/articles/{article_id}", summary="One article, whole")
+def api_article(request: Request, article_id: str) -> Response:
+    store = _store(request)
+    article = store.article(article_id)
+    if article is None:
+        raise HTTPException(404, "no such article")
+    row = article_row(article)
+    row["url"] = views.safe_url(article.url)
+    return JSONResponse(row)
+
+
+# -- events, storylines, meetings -------------------------------------------------------
+
+
+@router.get("/events", summary="Events in date order")
+def api_events(
+    request: Request,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
+    entity: str | None = ID,
+    lang: str | None = LANG,
+    limit: int | None = LIMIT,
+    offset: int = OFFSET,
+    format: Format = FORMAT,
+) -> Response:
+    store = _store(request)
+    limit, offset = _page(request, limit, offset)
+    events = store.events(
+        since=since, until=until, entity=_entity_id(store, entity), lang=lang, limit=limit, offset=offset
+    )
+    names = views.entity_names(store, (a for e in events for a in e.actors))
+    return _listing([views.event_row(e, names) for e in events], format, "events", limit, offset)
+
+
+@router.get("/events/{event_id}", summary="One event with its articles and meeting")
+def api_event(request: Request, event_id: str) -> Response:
+    store = _store(request)
+    event = store.event(event_id)
+    if event is None:
+        raise HTTPException(404, "no such event")
+    articles = store.event_articles(event.id)
+    meetings = [m for m in _event_meetings(store, event.actors) if m.event_id == event.id]
+    names = views.entity_names(store, [*event.actors, *(p for m in meetings for p in m.participants)])
+    row = views.event_row(event, names)
+    row["article_list"] = [article_summary(a) for a in articles]
+    row["meetings"] = [views.meeting_row(m, names) for m in meetings]
+    return JSONResponse(row)
+
+
+def _event_meetings(store: SQLiteStore, actors: Iterable[str]) -> list[views.Meeting]:
+    actors = list(actors)
+    return list(store.meetings(entity=actors[0])) if actors else []
+
+
+@router.get("/storylines", summary="Storylines")
+def api_storylines(
+    request: Request,
+    entity: str | None = ID,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
+    limit: int | None = LIMIT,
+    offset: int = OFFSET,
+    format: Format = FORMAT,
+) -> Response:
+    store = _store(request)
+    limit, offset = _page(request, limit, offset)
+    stories = store.stories(entity=_entity_id(store, entity), since=since, until=until, limit=limit, offset=offset)
+    names = views.entity_names(store, (a for s in stories for a in s.actors))
+    return _listing([views.story_row(s, names) for s in stories], format, "storylines", limit, offset)
+
+
+@router.get("/storylines/{story_id}", summary="One storyline with its events")
+def api_storyline(request: Request, story_id: str) -> Response:
+    store = _store(request)
+    story = store.story(story_id)
+    if story is None:
+        raise HTTPException(404, "no such storyline")
+    events = [e for e in (store.event(i) for i in story.events) if e is not None]
+    names = views.entity_names(store, [*story.actors, *(a for e in events for a in e.actors)])
+    row = views.story_row(story, names)
+    row["event_list"] = [views.event_row(e, names) for e in events]
+    return JSONResponse(row)
+
+
+@router.get("/meetings", summary="Who met whom, where and when")
+def api_meetings(
+    request: Request,
+    entity: str | None = ID,
+    limit: int | None = LIMIT,
+    offset: int = OFFSET,
+    format: Format = FORMAT,
+) -> Response:
+    store = _store(request)
+    limit, offset = _page(request, limit, offset)
+    meetings = store.meetings(entity=_entity_id(store, entity), limit=limit + offset)[offset:]
+    names = views.entity_names(store, (p for m in meetings for p in m.participants))
+    return _listing([views.meeting_row(m, names) for m in meetings], format, "meetings", limit, offset)
+
+
+# -- entities -----------------------------------------------------------------------------
+
+
+@router.get("/entities", summary="Entities, most mentioned first")
+def api_entities(
+    request: Request,
+    type: Literal["PER", "LOC", "ORG", "MISC"] | None = Query(None, description="PER, LOC, ORG or MISC"),
+    limit: int | None = LIMIT,
+    offset: int = OFFSET,
+    format: Format = FORMAT,
+) -> Response:
+    store = _store(request)
+    limit, offset = _page(request, limit, offset)
+    rows = [views.entity_row(e) for e in views.entities_list(store, limit, offset, type)]
+    if format == "csv":
+        for r in rows:
+            r["variants"] = [v["text"] for v in r["variants"]]
+    return _listing(rows, format, "entities", limit, offset)
+
+
+@router.get("/entities/{entity_id}", summary="One entity: names, events, who it met")
+def api_entity(request: Request, entity_id: str) -> Response:
+    store = _store(request)
+    entity = views.find_entity(store, entity_id)
+    if entity is None:
+        raise HTTPException(404, "no such entity")
+    settings = request.app.state.settings
+    events = store.events(entity=entity.id, limit=settings.timeline_events)
+    met = views.met_counts(store.meetings(entity=entity.id), entity.id)
+    names = views.entity_names(store, met)
+    row = views.entity_row(entity)
+    row["events"] = [{"id": e.id, "title": e.title, "date": e.date, "place": e.place} for e in events]
+    row["met"] = [{"id": i, "name": names.get(i, i), "meetings": n} for i, n in met.most_common()]
+    return JSONResponse(row)
+
+
+# -- stats ------------------------------------------------------------------------------
+
+
+@router.get("/coverage", summary="Articles per language per day")
+def api_coverage(
+    request: Request, since: str | None = SINCE, until: str | None = UNTIL, format: Format = FORMAT
+) -> Response:
+    store = _store(request)
+    rows = [{"day": d, "language": lang, "articles": n} for d, lang, n in views.coverage_counts(store, since, until)]
+    return _listing(rows, format, "coverage", len(rows), 0, len(rows))
+
+
+@router.get("/stats", summary="What the database holds")
+def api_stats(request: Request) -> Response:
+    store = _store(request)
+    one = store.db.execute
+    languages = one("SELECT coalesce(language, 'und'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+    first, last = one("SELECT min(published), max(published) FROM articles").fetchone()
+    return JSONResponse(
+        {
+            **store.counts(),
+            "events": store.event_count(),
+            "storylines": int(one("SELECT count(*) FROM stories").fetchone()[0]),
+            "meetings": int(one("SELECT count(*) FROM meetings").fetchone()[0]),
+            "languages": {lang: n for lang, n in languages},
+            "published": {"first": first, "last": last},
+            "search_pending": store.pending_count(),
+        }
+    )
+
+
+# -- the one write ------------------------------------------------------------------------
+
+
+@router.post("/ingest", summary="Analyse and store articles (JSONL body); needs the ingest token")
+async def api_ingest(request: Request) -> Response:
+    settings = request.app.state.settings
+    if not settings.ingest_token:
+        raise HTTPException(403, "ingest is disabled: set [web] ingest_token to enable it")
+    given = request.headers.get("authorization", "")
+    token = given[7:] if given.lower().startswith("bearer ") else ""
+    if not token or not hmac.compare_digest(token.encode(), settings.ingest_token.encode()):
+        raise HTTPException(401, "a valid token is needed (Authorization: Bearer …)")
+    body = await request.body()
+    if not body.strip():
+        raise HTTPException(422, "empty body: send JSON lines, one article a line")
+    from starlette.concurrency import run_in_threadpool
+
+    summary = await run_in_threadpool(_ingest, request, body)
+    return JSONResponse(summary)
+
+
+def _ingest(request: Request, body: bytes) -> dict[str, Any]:
+    from storyline.ingest import read_inputs
+    from storyline.pipeline import build_pipeline
+
+    config = request.app.state.config
+    with request.app.state.ingest_lock, tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "posted.jsonl"
+        path.write_bytes(body)
+        with SQLiteStore(request.app.state.db_path) as store:
+            pipeline = build_pipeline(config, store)
+            summary = pipeline.run(read_inputs([str(path)], meta=None, config=config), store)
+            finish = getattr(pipeline, "finish", None)
+            if callable(finish):
+                finish(store)
+            store.record_run(summary)
+    return {
+        "seen": summary.seen,
+        "stored": summary.stored,
+        "rejected": summary.rejected,
+        "quarantined": summary.quarantined,
+        "reasons": dict(summary.reasons),
+    }
