@@ -98,7 +98,10 @@ class Extractor:
                 toks.append(_Tok(raw, raw, match.start(), match.end(), None, int(raw) if len(raw) <= 4 else None))
                 continue
             n = norm(raw)
-            toks.append(_Tok(raw, n, match.start(), match.end(), lex.lookup(n), None))
+            tags = lex.lookup(n)
+            if tags is not None and n in lex.not_after and toks and toks[-1].n in lex.not_after[n]:
+                tags = None  # "la mañana" is the morning, "am Morgen" too
+            toks.append(_Tok(raw, n, match.start(), match.end(), tags, None))
         if lex.phrases:
             toks = self._merge_phrases(toks)
         return toks
@@ -134,8 +137,9 @@ class Extractor:
                 return tags.get(kind)
         return None
 
-    def _skip_glue(self, i: int, limit: int = 2) -> int:
-        while limit and i < len(self.toks) and self._tag(i, "GLUE") is not None:
+    def _skip_glue(self, i: int, limit: int = 2, *, words_only: bool = False) -> int:
+        while limit and i < len(self.toks) and self._tag(i, "GLUE") is not None \
+                and not (words_only and not self.toks[i].raw[:1].isalnum()):
             i += 1
             limit -= 1
         return i
@@ -323,7 +327,13 @@ class Extractor:
             hit = self._quarter(i, i, None)
             if hit is not None:
                 return hit
+        if "SEASON" in tags and i > 0 and self._tag(i - 1, "GLUE") is not None:
+            return self._season(i, i, str(tags["SEASON"]), None)
         if self.vague and "VAGUE" in tags:
+            nxt = self.toks[i + 1] if i + 1 < len(self.toks) else None
+            if nxt is not None and (nxt.num is not None or (nxt.tags is not None and (
+                    "NUMW" in nxt.tags or "UNIT" in nxt.tags))):
+                return None  # "the past three years" is a duration
             return i, i + 1, str(tags["VAGUE"]), "unknown", 0.3
         return None
 
@@ -576,7 +586,6 @@ class Extractor:
         return start, end, date.isoformat(), "day", self.weekday_confidence
 
     def _relative_day(self, i: int, offset: int) -> Hit:
-        t = self.toks
         end = i + 1
         j = self._skip_glue(end, 1)
         if self._tag(j, "WD") is not None:
@@ -584,13 +593,26 @@ class Extractor:
         k = self._skip_glue(end, 2)
         if self._tag(k, "PART") is not None and self._tag(k, "REL") is None:
             end = k + 1
-        if t[i].n == "morgen" and i > 0 and t[i - 1].n in ("am", "heute", "gestern", "jeden", "den"):
-            offset = 0 if t[i - 1].n != "gestern" else -1
         return i, end, (self.ref + dt.timedelta(days=offset)).isoformat(), "day", 0.9
 
     # modifiers -------------------------------------------------------------
+    def _season(self, start: int, i: int, code: str, mod: int | None) -> Hit:
+        """"this summer", "last fall", "el verano de 1998" → 1998-SU."""
+        first_month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
+        year = self.ref.year
+        if mod == -1 and first_month >= self.ref.month:
+            year -= 1
+        elif mod == 1 and first_month <= self.ref.month:
+            year += 1
+        end = i + 1
+        k = self._skip_glue(end, 2)
+        explicit = self._num(k, 1000, 2199, (4,))
+        if explicit is not None:
+            year, end = explicit, k + 1
+        return start, end, f"{year:04d}-{code}", "unknown", 0.6
+
     def _modified(self, i: int, mod: int) -> Hit | None:
-        j = self._skip_glue(i + 1, 2)
+        j = self._skip_glue(i + 1, 2, words_only=True)
         if j >= len(self.toks):
             return None
         tags = self.toks[j].tags
@@ -606,7 +628,9 @@ class Extractor:
             return None
         if "WD" in tags and (self.toks[j].raw[:1].isupper() or not self.lex.weekdays_capitalised):
             return self._weekday(i, j, int(tags["WD"]), mod)
-        if "UNIT" in tags:
+        if "SEASON" in tags:
+            return self._season(i, j, str(tags["SEASON"]), mod)
+        if "UNIT" in tags and "PLURAL" not in tags:
             unit = str(tags["UNIT"])
             end = j + 1
             # "el próximo mes de septiembre"
@@ -629,9 +653,9 @@ class Extractor:
 
     def _unit_then_mod(self, i: int, unit: str) -> Hit | None:
         """"la semana pasada", "el año próximo", "الأسبوع الماضي"."""
-        j = self._skip_glue(i + 1, 1)
+        j = self._skip_glue(i + 1, 1, words_only=True)
         mod = self._tag(j, "MOD")
-        if mod is None:
+        if mod is None or self._tag(i, "PLURAL") is not None:
             return None
         if unit == "day":
             return None
@@ -657,8 +681,6 @@ class Extractor:
             sign = -1
         elif self._tag(end, "AGO_POST") is not None:
             sign, end = -1, end + 1
-        elif self._tag(end, "LATER_POST") is not None:
-            sign, end = 1, end + 1
         elif i > 0 and self._tag(i - 1, "AGO_PRE") is not None:
             sign, start = -1, i - 1
         else:

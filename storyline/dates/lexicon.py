@@ -57,6 +57,7 @@ class Lexicon:
     stems: dict[str, Tags] = field(default_factory=dict)
     phrases: dict[str, list[tuple[tuple[str, ...], Tags]]] = field(default_factory=dict)
     weekday_names: tuple[tuple[str, int], ...] = ()
+    not_after: dict[str, frozenset[str]] = field(default_factory=dict)
     fut_suffix: tuple[str, ...] = ()
     clitics: tuple[str, ...] = ()
     capitalised: bool = False
@@ -208,12 +209,18 @@ def _add_grammar(lex: Lexicon, table: dict[str, Any]) -> None:
     for unit in ("day", "week", "month", "year", "decade", "century"):
         for word in table.get(unit, ()):
             lex.add(word, "UNIT", unit, stem=True)
+    for word in table.get("plural", ()):
+        lex.add(word, "PLURAL")
+    for word, code in table.get("season", {}).items():
+        lex.add(word, "SEASON", code, stem=True)
+    for word, before in table.get("not_after", {}).items():
+        lex.not_after[norm(word)] = frozenset(norm(b) for b in before)
     for word, value in table.get("num", {}).items():
         lex.add(word, "NUMW", value)
     for word, value in table.get("ordw", {}).items():
         lex.add(word, "ORDW", value)
     simple = {
-        "ago_pre": "AGO_PRE", "ago_post": "AGO_POST", "later_post": "LATER_POST", "fut": "FUT",
+        "ago_pre": "AGO_PRE", "ago_post": "AGO_POST", "fut": "FUT",
         "to": "TO", "yearword": "YEARW", "glue": "GLUE", "ordsuf": "ORD", "early": "EARLY",
         "part": "PART", "quarter": "QUARTER", "daywords": "DAYW",
     }

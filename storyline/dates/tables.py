@@ -17,7 +17,9 @@ Keys (all optional):
 ``past``/``this``/``next``  modifiers of a unit, weekday or month ("last week")
 ``day``/``week``/``month``/``year``/``decade``/``century``  unit words
 ``ago_pre``/``ago_post``  "vor zwei Tagen" / "two days ago"
-``later_post``  "two days later" (relative to the reference date, as TimeBank does)
+``plural``    plural unit words: "the last months" is a duration, not a date
+``season``    season word → ISO season code (SP, SU, FA, WI)
+``not_after`` word → preceding words that turn it into something else ("la mañana")
 ``num``       number words → value
 ``fut``       words that make a bare weekday or month point forward ("will", "soll", "θα")
 ``fut_suffix`` verb endings that mark the future tense (es "-rá")
@@ -45,8 +47,8 @@ TABLES: dict[str, dict[str, Any]] = {
         "next": ["next", "following", "upcoming"],
         "day": ["day", "days"], "week": ["week", "weeks"], "month": ["month", "months"],
         "year": ["year", "years"], "decade": ["decade", "decades"],
-        "ago_post": ["ago", "earlier", "before"],
-        "later_post": ["later", "hence"],
+        "ago_post": ["ago", "earlier"],
+        "plural": ["days", "weeks", "months", "years", "decades"],
         "num": {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
                 "several": 3, "few": 3},
@@ -59,8 +61,9 @@ TABLES: dict[str, dict[str, Any]] = {
         "early": ["early", "late", "mid", "earlier", "later", "end", "beginning", "start"],
         "part": ["morning", "afternoon", "evening", "night"],
         "present": ["now", "currently", "current", "nowadays", "presently", "these days", "at present"],
-        "past_ref": ["recently", "recent", "the past", "previously", "formerly", "lately", "once"],
-        "future": ["the future", "future", "soon", "shortly"],
+        "past_ref": ["recently", "recent", "the past", "formerly", "lately"],
+        "future": ["the future", "in future"],
+        "season": {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"},
         "quarter": ["quarter"],
         "ordw": {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4},
         "capitalised": True,
@@ -75,6 +78,9 @@ TABLES: dict[str, dict[str, Any]] = {
         "day": ["tag", "tage", "tagen", "tages"], "week": ["woche", "wochen"],
         "month": ["monat", "monate", "monaten", "monats"], "year": ["jahr", "jahre", "jahren", "jahres"],
         "ago_pre": ["vor"],
+        "plural": ["tage", "tagen", "wochen", "monate", "monaten", "jahre", "jahren"],
+        "season": {"frühjahr": "SP", "frühling": "SP", "sommer": "SU", "herbst": "FA", "winter": "WI"},
+        "not_after": {"morgen": ["am", "heute", "gestern", "jeden", "den", "guten", "vom", "bis"]},
         "num": {"einem": 1, "einer": 1, "einen": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5,
                 "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "zwölf": 12},
         "fut": ["soll", "sollen", "wird", "werden", "will", "wollen", "geplant", "plant", "kommenden",
@@ -102,7 +108,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "day": ["día", "días"], "week": ["semana", "semanas"], "month": ["mes", "meses"],
         "year": ["año", "años"], "decade": ["década", "décadas"], "century": ["siglo"],
         "ago_pre": ["hace"],
-        "later_post": ["después", "más tarde"],
+        "plural": ["días", "semanas", "meses", "años", "décadas"],
         "num": {"un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
                 "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "quince": 15,
                 "veinte": 20, "treinta": 30},
@@ -116,8 +122,10 @@ TABLES: dict[str, dict[str, Any]] = {
         "early": ["principios", "finales", "mediados", "comienzos", "fines", "inicios"],
         "part": ["mañana", "tarde", "noche", "madrugada"],
         "present": ["ahora", "actualmente", "la actualidad", "estos días", "hoy por hoy", "el momento",
-                    "estos momentos", "hoy en día"],
-        "past_ref": ["recientemente", "entonces", "antes", "anteriormente", "recién"],
+                    "estos momentos", "hoy en día", "actual", "actuales"],
+        "past_ref": ["recientemente", "anteriormente", "recién", "reciente", "recientes"],
+        "season": {"primavera": "SP", "verano": "SU", "otoño": "FA", "invierno": "WI"},
+        "not_after": {"mañana": ["la", "esta", "por", "cada", "una", "las", "media"]},
         "future": ["futuro", "el futuro", "pronto"],
         "quarter": ["trimestre"],
         "ordw": {"primer": 1, "primero": 1, "segundo": 2, "tercer": 3, "tercero": 3, "cuarto": 4},
@@ -132,7 +140,8 @@ TABLES: dict[str, dict[str, Any]] = {
         "day": ["jour", "jours", "journée"], "week": ["semaine", "semaines"], "month": ["mois"],
         "year": ["an", "ans", "année", "années"], "decade": ["décennie"], "century": ["siècle"],
         "ago_pre": ["il y a", "voici", "voilà"],
-        "later_post": ["plus tard", "après"],
+        "plural": ["jours", "semaines", "années", "ans"],
+        "season": {"printemps": "SP", "été": "SU", "automne": "FA", "hiver": "WI"},
         "num": {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
                 "huit": 8, "neuf": 9, "dix": 10, "douze": 12, "quinze": 15, "quelques": 3},
         "fut": ["prochain", "prochaine", "sera", "seront", "va", "vont", "doit", "doivent", "devrait",
@@ -159,7 +168,8 @@ TABLES: dict[str, dict[str, Any]] = {
         "day": ["giorno", "giorni", "giornata"], "week": ["settimana", "settimane"], "month": ["mese", "mesi"],
         "year": ["anno", "anni"], "decade": ["decennio"], "century": ["secolo"],
         "ago_post": ["fa", "addietro"],
-        "later_post": ["dopo", "più tardi"],
+        "plural": ["giorni", "settimane", "mesi", "anni"],
+        "season": {"primavera": "SP", "estate": "SU", "autunno": "FA", "inverno": "WI"},
         "num": {"un": 1, "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6,
                 "sette": 7, "otto": 8, "nove": 9, "dieci": 10, "dodici": 12, "quindici": 15, "qualche": 3},
         "fut": ["prossimo", "prossima", "sarà", "saranno", "dovrà", "dovrebbe", "previsto", "prevista",
@@ -185,6 +195,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "day": ["dia", "dias"], "week": ["semana", "semanas"], "month": ["mês", "meses"],
         "year": ["ano", "anos"],
         "ago_pre": ["há", "faz"], "ago_post": ["atrás"],
+        "plural": ["dias", "semanas", "meses", "anos"],
         "num": {"um": 1, "uma": 1, "dois": 2, "duas": 2, "três": 3, "quatro": 4, "cinco": 5, "seis": 6,
                 "sete": 7, "oito": 8, "nove": 9, "dez": 10},
         "fut": ["próximo", "próxima", "será", "vai", "irá", "deve", "previsto"],
@@ -301,7 +312,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "day": ["день", "дня", "дней", "сутки", "суток"], "week": ["неделе", "недели", "неделю", "недель"],
         "month": ["месяц", "месяца", "месяце", "месяцев"], "year": ["год", "года", "году", "лет"],
         "ago_post": ["назад", "тому назад"],
-        "later_post": ["спустя", "позже"],
+        "season": {"весной": "SP", "летом": "SU", "осенью": "FA", "зимой": "WI"},
         "num": {"один": 1, "одну": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6,
                 "семь": 7, "восемь": 8, "девять": 9, "десять": 10, "несколько": 3},
         "fut": ["будет", "будут", "планирует", "планируется", "намерен", "собирается", "состоится",
@@ -377,7 +388,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "day": ["gün", "günü", "gündür"], "week": ["hafta", "haftası", "haftada"], "month": ["ay", "ayı", "ayda"],
         "year": ["yıl", "yılı", "yılında", "sene", "senesi"],
         "ago_post": ["önce", "evvel"],
-        "later_post": ["sonra"],
+
         "num": {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7, "sekiz": 8,
                 "dokuz": 9, "on": 10},
         "fut": ["gelecek", "önümüzdeki", "yapılacak", "olacak", "edecek", "gidecek", "planlanan"],
