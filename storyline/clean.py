@@ -108,11 +108,22 @@ _PHOTO = (
     r"(?:photos?|photograph|foto(?:s|grafie|grafija|grafia)?|fotó|фото(?:графия)?|φωτο(?:γραφία)?|φωτ\."
     r"|bild(?:er)?|zdjęcie|fot\.|kuva|resim|imagen|immagine|image|picture|снимка|світлина)"
 )
-# "© …", "(c) …", "Photo: …", "Foto: …", "Bild: …", "Photo credit: …", "Фото ©"
-_CREDIT_LABEL = re.compile(
-    rf"(?<!\w)(?:©|\(c\)|copyright\b|{_PHOTO}\s*(?:credits?|source)?\s*(?::|©)|"
+# "© …", "(c) …", "Photo: …", "Foto: …", "Bild: …", "Photo credit: …", "Фото ©": a photo credit
+_PHOTO_LABEL = rf"(?:©|\(c\)|copyright\b|{_PHOTO}\s*(?:credits?|source)?\s*(?::|©))"
+# "Source: …", "Quelle: …", "Źródło: …": the origin of the text (a credit, but no sign of a photo)
+_SOURCE_LABEL = (
     r"(?:credits?|source|quelle|источник|джерело|izvor|źródło|zdroj|vir|πηγή|fuente|fonte|bron|kaynak|avots)"
-    r"\s*(?:photo|foto|фото)?\s*:)",
+    r"\s*(?:photo|foto|фото)?\s*:"
+)
+_CREDIT_LABEL = re.compile(rf"(?<!\w)(?:{_PHOTO_LABEL}|{_SOURCE_LABEL})", re.IGNORECASE)
+_PHOTO_CREDIT_LABEL = re.compile(rf"(?<!\w){_PHOTO_LABEL}", re.IGNORECASE)
+# a copyright footer: "© 2014-2018 …", "© X, 1993-2018. All rights reserved."
+_COPYRIGHT = re.compile(
+    r"^(?:©|\(c\)|copyright)\s*[^.]{0,60}?\b(?:19|20)\d\d\b|all rights reserved|alle rechte vorbehalten"
+    r"|все права защищены|всі права захищені|всички права запазени|wszelkie prawa zastrzeżone"
+    r"|všechna práva vyhrazena|všetky práva vyhradené|vse pravice pridržane|sva prava pridržana"
+    r"|sva prava zadržana|сва права задржана|tous droits réservés|todos los derechos reservados"
+    r"|tutti i diritti riservati|όλα τα δικαιώματα|visas tiesības aizsargātas|tüm hakları saklıdır",
     re.IGNORECASE,
 )
 _NAME = r"(?:[^\W\d_][\w'’&.-]*|-)"
@@ -125,7 +136,7 @@ _DATELINE_CAPTION = re.compile(
     rf"(?:{_CAPS}\s\d{{1,2}},?\s\d{{4}}|\d{{1,2}}\.?\s{_CAPS}\s\d{{4}})\s?:"
 )
 # a caption that ends with the page's "photo" label
-_PHOTO_LABEL_END = re.compile(rf"(?:^|(?<=[.!?)»\"”])|\s)\s*{_PHOTO}\s*[.:]?$", re.IGNORECASE)
+_PHOTO_LABEL_END = re.compile(rf"(?:^|(?<=[.!?)»\"”|]))\s*{_PHOTO}\s*[.:]?$", re.IGNORECASE)
 # position hints that only captions use: (l), (r), (l-r), (left), (links), (слева), (foto – no kreisās) ...
 _POSITION_HINT = re.compile(
     r"\((?:l|r|m|c|li|re|l\.?\s?[-–]\s?r\.?|v\.\s?l\.|from left|left|right|cent(?:er|re)|links|rechts|mitte"
@@ -273,47 +284,74 @@ def _slash_credit_ok(text: str) -> str | None:
     return " ".join(keep) + "/" + "/".join(parts)
 
 
-def is_lone_credit(unit: str) -> bool:
-    """A credit standing alone: ``© -/Kyodo/dpa``, ``Photo: Reuters``, ``Name Surname/TASS``."""
-    if len(unit) > 100 or _words(unit) > 10:
-        return False
+def lone_credit(unit: str) -> Literal["photo", "source"] | None:
+    """A credit standing alone, and of what kind.
+
+    ``"photo"``: ``© -/Kyodo/dpa``, ``Photo: Reuters``, ``Name Surname/TASS``, ``AFP``;
+    ``"source"``: ``Source: Reuters``, ``Źródło: PAP``. None when the unit is no credit.
+    """
+    words = _words(unit)
+    if len(unit) > 100 or words > 10:
+        return None
     label = _CREDIT_LABEL.match(unit)
     if label:
         rest = unit[label.end() :].strip()
-        return bool(rest) and _words(rest) <= 8 and not _SENTENCE_END.search(rest.rstrip(".")) and (
-            _words(rest) <= 4 or "/" in rest or rest[:1].isupper()
-        )
-    if "/" in unit and not _SENTENCE_END.search(unit):
-        m = _SLASH_CREDIT.fullmatch(unit)
-        if m and _slash_credit_ok(unit):
-            return True
-    parts = [_norm(p) for p in _UI_SPLIT.split(unit)]
-    return all(p in AGENCIES for p in parts if p) and any(parts) and unit[:1].isupper()
+        n = _words(rest)
+        if rest and (n <= 3 or (n <= 6 and not _SENTENCE_END.search(rest))):
+            return "photo" if _PHOTO_CREDIT_LABEL.match(unit) else "source"
+        return None
+    if "/" in unit and not _SENTENCE_END.search(unit) and _SLASH_CREDIT.fullmatch(unit) and _slash_credit_ok(unit):
+        return "photo"
+    parts = [p for p in (_norm(x) for x in _UI_SPLIT.split(unit)) if p]
+    if parts and unit[:1].isupper() and all(p in AGENCIES for p in parts):
+        return "photo"
+    return None
+
+
+def is_lone_credit(unit: str) -> bool:
+    """Whether ``unit`` is a credit standing alone (see :func:`lone_credit`)."""
+    return lone_credit(unit) is not None
+
+
+def _credit_end(unit: str, pos: int) -> int:
+    """Where the credit whose label ends at ``pos`` ends.
+
+    A credit is slash-joined names (``EPA/PAUL SMITH/PAP``) or up to four capitalised
+    words (``Hans Meier``, ``Reuters``); it stops before a new label (``Caption:``), a
+    dash, a quote, and before a capitalised word that starts a sentence (one followed
+    by a lower-case word: ``Foto: PAP Fundamentalists demand …``).
+    """
+    tokens = list(re.finditer(r"\s*(\S+)", unit[pos:]))
+    end = pos
+    slashed = False
+    for n, w in enumerate(tokens):
+        word = w.group(1)
+        if "/" in word and n == 0:
+            slashed = True
+        elif slashed:
+            if not ("/" in word or (word.isupper() and _letters(word) > 1)):
+                break
+        else:
+            if n == 4 or word[:1] in "-–—\"„“«'‚‘(" or not _capitalised(word):
+                break
+            nxt = tokens[n + 1].group(1) if n + 1 < len(tokens) else ""
+            if n > 0 and not word.isupper() and nxt[:1].islower():
+                break
+        if word.endswith(":") and n > 0:
+            break
+        end = pos + w.end()
+        if _SENTENCE_END.search(word) and not slashed:
+            break
+    return end
 
 
 def _credit_spans(unit: str) -> list[tuple[int, int]]:
-    """Where credits stand inside a caption unit (label credits and ``Name/AGENCY``)."""
+    """Where credits stand inside a unit (label credits and ``Name/AGENCY``)."""
     spans: list[tuple[int, int]] = []
     for m in _CREDIT_LABEL.finditer(unit):
-        start = m.start()
-        pos = m.end()
-        tail = unit[pos:]
-        slash = re.match(r"\s*\S*/\S+(?:\s?/\s?\S+)*", tail)
-        if slash:
-            end = pos + slash.end()
-        else:
-            words = re.match(r"(?:\s*[^\W\d_][\w'’&.-]*){1,4}", tail)
-            if not words:
-                continue
-            # capitalised words only (the agency or photographer), up to 4
-            end = pos
-            for w in re.finditer(r"\s*(\S+)", tail):
-                if not _capitalised(w.group(1)) or w.end() > words.end():
-                    break
-                end = pos + w.end()
-            if end == pos:
-                continue
-        spans.append((start, end))
+        end = _credit_end(unit, m.end())
+        if end > m.end():
+            spans.append((m.start(), end))
     for m in _SLASH_CREDIT.finditer(unit):
         credit = _slash_credit_ok(m.group(0))
         if credit is None:
@@ -354,23 +392,64 @@ def split_caption(unit: str) -> list[Piece]:
     return out
 
 
-def caption_signal(unit: str, credit_below: bool, max_words: int) -> bool:
-    """Whether a unit reads as a photo caption (see the module docstring for the signals)."""
+def _sentences(text: str) -> int:
+    return len(re.findall(r"[.!?…](?:\s|$)", text)) or 1
+
+
+def unit_pieces(unit: str, photo_credit_below: bool, max_caption_words: int) -> list[Piece]:
+    """One unit that is not page furniture as body, caption, credit and removed pieces.
+
+    A caption needs evidence of a photo — an agency-style dateline caption, a
+    "photo" label or photo credit at its start or end, a position hint like ``(l)``,
+    or a photo credit standing on the line below — and must be short (a real
+    paragraph with a photo credit glued to its end stays body; only the credit
+    leaves). Credits (``Foto: X``, ``Source: X``, ``Name/AGENCY``) at the very start
+    or end of a unit are split off as credits in any case.
+    """
     if _DATELINE_CAPTION.match(unit):
-        return True
-    words = _words(unit)
-    if words <= 2 * max_words and _PHOTO_LABEL_END.search(unit) and words > 1:
-        return True
-    if words > max_words:
-        return False
-    if _CREDIT_LABEL.match(unit):
-        return True  # starts with its credit
-    if _POSITION_HINT.search(unit):
-        return True
-    spans = _credit_spans(unit)
-    if spans and spans[-1][1] >= len(unit.rstrip(" .")) and spans[0][0] > 0:
-        return True  # ends with its credit
-    return credit_below and words <= max_words
+        return split_caption(unit)
+    head: list[Piece] = []
+    tail: list[Piece] = []
+    evidence = False
+    rest = unit
+    # a credit at the start: "Foto: EPA/SCANPIX <caption>"
+    label = _CREDIT_LABEL.match(rest)
+    if label:
+        end = _credit_end(rest, label.end())
+        if end > label.end():
+            head.append(Piece("credit", rest[:end].strip()))
+            evidence = bool(_PHOTO_CREDIT_LABEL.match(rest))
+            rest = rest[end:].strip()
+    # a credit at the end, after a sentence or a bar: "... on Monday. Photo: Reuters", "... | foto: X"
+    spans = [(s, e) for s, e in _credit_spans(rest) if e >= len(rest.rstrip(" .")) and s > 0]
+    if spans:
+        start = spans[-1][0]
+        before = rest[:start].rstrip()
+        if before and (before[-1] in ".!?…|)»\"”'" or _PHOTO_CREDIT_LABEL.match(rest, start)):
+            tail.insert(0, Piece("credit", rest[start:].strip()))
+            evidence = evidence or bool(_PHOTO_CREDIT_LABEL.match(rest, start))
+            rest = before.rstrip("|").rstrip()
+    # a "photo" label at the end: "... to China. photo"
+    photo = _PHOTO_LABEL_END.search(rest)
+    label_only = False
+    if photo and photo.start() > 0:
+        tail.insert(0, Piece("removed", rest[photo.start() :].strip()))
+        rest = rest[: photo.start()].rstrip()
+        label_only = not evidence
+    if not rest or _letters(rest) == 0:
+        return [*head, *([Piece("removed", rest)] if rest else []), *tail]
+    words = _words(rest)
+    short = words <= max_caption_words and _sentences(rest) <= 3
+    if _POSITION_HINT.search(rest) and short:
+        evidence = True
+    if label_only:
+        # a trailing "photo" label alone is weak: a lead paragraph may stand above a photo
+        evidence = photo_credit_below or words <= max_caption_words // 2 or evidence
+    if not evidence and photo_credit_below:
+        evidence = words <= max_caption_words * 2 // 3 and _sentences(rest) <= 1 and rest[:1] not in "\"„“«'‚‘-–—"
+    if evidence and short:
+        return [*head, *split_caption(rest), *tail]
+    return [*head, Piece("body", rest), *tail]
 
 
 # --------------------------------------------------------------------------- mojibake
@@ -580,7 +659,7 @@ class Cleaner:
     def _classify(self, found: list[str]) -> list[list[Piece]]:
         """Each unit as pieces of body, caption, credit or removed furniture."""
         s = self.settings
-        lone_credit = [is_lone_credit(u) for u in found]
+        credits = [lone_credit(u) for u in found]
         out: list[list[Piece]] = []
         for i, unit in enumerate(found):
             pieces: list[Piece] = []
@@ -591,16 +670,13 @@ class Cleaner:
                 if not unit:
                     out.append(pieces)
                     continue
-            if is_counter(unit) or is_ui(unit) or _DATE_ONLY.match(unit):
+            if is_counter(unit) or is_ui(unit) or _DATE_ONLY.match(unit) or _COPYRIGHT.search(unit[:300]):
                 pieces.append(Piece("removed", unit))
-            elif lone_credit[i]:
+            elif credits[i] is not None:
                 pieces.append(Piece("credit", unit))
             else:
-                credit_below = i + 1 < len(found) and lone_credit[i + 1]
-                if caption_signal(unit, credit_below, s.max_caption_words):
-                    pieces.extend(split_caption(unit))
-                else:
-                    pieces.append(Piece("body", unit))
+                below = i + 1 < len(found) and credits[i + 1] == "photo"
+                pieces.extend(unit_pieces(unit, below, s.max_caption_words))
             out.append(pieces)
         return out
 
