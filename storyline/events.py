@@ -182,7 +182,7 @@ class EventClusterer:
                 while eid in self.clusterer.merged_into:
                     eid = self.clusterer.merged_into[eid]
                 self.event_of[article.id] = eid
-                out.append(replace(article, event_id=eid, duplicate_of=original))
+                out.append(replace(article, event_id=eid, duplicate_of=original, story_id=self._story_of(eid)))
                 decisions.append((None, article, f"{kind} of {original}"))
                 continue
             d = self.clusterer.learn_one(item)
@@ -197,7 +197,7 @@ class EventClusterer:
                 self.reports.setdefault(d.event, []).append(report)
             touched.add(d.event)
             decisions.append((d, article, ""))
-            out.append(replace(article, event_id=d.event))
+            out.append(replace(article, event_id=d.event, story_id=self._story_of(d.event)))
         # an event merged away later in the batch: its articles follow to the survivor
         final = []
         for a in out:
@@ -256,6 +256,12 @@ class EventClusterer:
                 found.append(m)
         store.save_meetings(found)
         store.set_events_meta("entity_frequencies", msgspec.json.encode(self.frequencies.to_dict()))
+
+    def _story_of(self, eid: str) -> str | None:
+        """The storyline of an event already linked in an earlier run (else ``None``:
+        :meth:`finish` links it)."""
+        st = self.clusterer.events.get(self._current(eid))
+        return st.story_id if st is not None else None
 
     def _current(self, eid: str) -> str:
         while eid in self.clusterer.merged_into:

@@ -162,7 +162,7 @@ def combine(
     votes: Counter[str] = Counter()
     for r in reports:
         votes.update(r.participants)
-    need = max(1, len(reports) // 2)
+    need = (len(reports) + 1) // 2  # named in at least half of the reports
     participants = tuple(p for p, c in votes.most_common() if c >= need)[:6]
     if len(participants) < 2:
         participants = tuple(p for p, _ in votes.most_common(2))

@@ -194,7 +194,10 @@ def link_stories(store: object, settings: StorySettings) -> int:
         sid = linker.learn_one(ev)
         touched[sid] = linker.stories[sid]
         story_of[ev.id] = sid
+        ev.story_id = sid
     store.save_stories((to_story(st), _enc.encode(st)) for st in touched.values())
+    ev_enc = msgspec.msgpack.Encoder()
+    store.update_event_states((ev.id, ev_enc.encode(ev)) for ev in todo)
     store.set_article_stories(story_of)
     log.info("linked %d events into %d storylines", len(todo), len(touched))
     return len(todo)

@@ -231,6 +231,11 @@ class EventsTables:
                     "UPDATE events SET story_id = ? WHERE id = ?", [(story.id, e) for e in story.events]
                 )
 
+    def update_event_states(self, states: Iterable[tuple[str, bytes]]) -> None:
+        """Rewrite the clusterer state of events (e.g. once they are in a storyline)."""
+        with self.db:
+            self.db.executemany("UPDATE events SET state = ? WHERE id = ?", [(b, i) for i, b in states])
+
     def save_meetings(self, meetings: Iterable[Meeting]) -> None:
         with self.db:
             for m in meetings:

@@ -1,0 +1,45 @@
+"""Copies: near-duplicates in one language (MinHash) and translations across languages."""
+
+from __future__ import annotations
+
+from storyline.dedup import NearDuplicates, fingerprint, is_translation
+from storyline.models import Article, ArticleEntity
+
+BODY = (
+    "The river ferry between the two villages stopped running on Tuesday after the spring flood "
+    "washed away part of the landing stage, the county office said, and repairs will take weeks "
+    "because the contractor must first wait for the water level to fall below the old mark."
+)
+
+
+def art(id_: str, text: str, lang: str = "en", ents: tuple[str, ...] = ()) -> Article:
+    return Article(id=id_, content_hash=id_, source=id_, raw=text, text=text, language=lang,
+                   entities=tuple(ArticleEntity(e, e, "LOC") for e in ents))
+
+
+def test_syndicated_copy_is_a_near_duplicate() -> None:
+    index = NearDuplicates(threshold=0.8)
+    assert index.find_or_add(art("a", BODY)) is None
+    copy = "Local news. " + BODY  # the same agency text with a header
+    assert index.find_or_add(art("b", copy)) == "a"
+
+
+def test_other_text_or_other_language_is_not_a_copy() -> None:
+    index = NearDuplicates(threshold=0.8)
+    index.find_or_add(art("a", BODY))
+    other = "The town council approved a new budget for the library and the swimming pool on Monday evening."
+    assert index.find_or_add(art("b", other)) is None
+    assert index.find_or_add(art("c", BODY, lang="de")) is None  # indexed per language
+
+
+def test_translation_keeps_numbers_and_entities() -> None:
+    en = art("en", "In 2021 the port handled 1,250 ships and 3.4 million tonnes; 87 cranes work there, 12 new.",
+             "en", ("port", "city"))
+    de = art("de", "Im Jahr 2021 fertigte der Hafen 1.250 Schiffe und 3,4 Millionen Tonnen ab; 87 Kräne, 12 neu.",
+             "de", ("port", "city"))
+    assert is_translation(fingerprint(de), fingerprint(en))
+    other = art("fr", "En 2019 le port a accueilli 900 navires et 2,1 millions de tonnes; 40 grues, 3 neuves.",
+                "fr", ("port", "city"))
+    assert not is_translation(fingerprint(other), fingerprint(en))
+    same_lang = art("en2", en.text, "en", ("port", "city"))
+    assert not is_translation(fingerprint(same_lang), fingerprint(en))  # same language: MinHash's job

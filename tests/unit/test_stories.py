@@ -1,0 +1,143 @@
+"""Storylines and the events stage end to end on a store (a tiny test embedder, own text)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from storyline.cluster import EventState
+from storyline.config import Config
+from storyline.events import EventClusterer
+from storyline.models import Article, ArticleEntity, Span
+from storyline.represent import Representer
+from storyline.store import open_store
+from storyline.stories import StoryLinker
+
+
+class HashEmbedder:
+    """Bag of hashed words: enough to make texts with shared words alike."""
+
+    name = "test-hash"
+    dim = 64
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in re.findall(r"\w+", t.lower()):
+                h = int.from_bytes(hashlib.blake2b(w.encode(), digest_size=4).digest(), "big")
+                out[i, h % self.dim] += 1.0 if h & 128 else -1.0
+            n = np.linalg.norm(out[i])
+            out[i] /= n or 1.0
+        return out
+
+
+def art(id_: str, text: str, day: str, lang: str, people: dict[str, str], places: dict[str, str],
+        title: str = "") -> Article:
+    ents = []
+    for kind, table in (("PER", people), ("LOC", places)):
+        for eid, form in table.items():
+            spans, i = [], text.find(form)
+            while i >= 0:
+                spans.append(Span(form, i, i + len(form)))
+                i = text.find(form, i + 1)
+            ents.append(ArticleEntity(eid, form if kind == "LOC" else f"{form} Full", kind, tuple(spans)))
+    return Article(id=id_, content_hash=id_, source=f"/in/{id_}.txt", raw=text, title=title, text=text,
+                   published=day, event_date=day, language=lang, entities=tuple(ents))
+
+
+PEOPLE = {"per-horn": "Horn", "per-reed": "Reed"}
+ARTICLES = [
+    art("a", "Horn met Reed in Portvale on Friday. Horn said talks on the ferry went well.", "2023-09-15", "en",
+        PEOPLE, {"loc-portvale": "Portvale"}, "Horn and Reed meet in Portvale"),
+    art("b", "Horn traf Reed am Freitag in Portvale. Reed sagte, die Fähre sei wichtig.", "2023-09-15", "de",
+        PEOPLE, {"loc-portvale": "Portvale"}, "Horn trifft Reed"),
+    art("c", "Reed besuchte Hillburg. Horn empfing Reed dort zu Gesprächen über die Fähre.", "2024-03-02", "de",
+        PEOPLE, {"loc-hillburg": "Hillburg"}),
+    art("d", "The orchestra of Lakeby opened its season with a new hall and a full house.", "2023-09-15", "en",
+        {"per-moss": "Moss"}, {"loc-lakeby": "Lakeby"}),
+]
+
+
+def run(db: Path, articles: list[Article]) -> None:
+    store = open_store(db)
+    stage = EventClusterer(Config.load(), store, representer=Representer(HashEmbedder()))
+    out = list(stage.pipe(articles))
+    store.write(out)
+    stage.finish(store)
+    store.close()
+
+
+def test_events_cards_stories_and_meetings(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    run(db, ARTICLES)
+    store = open_store(db)
+    by_id = {a.id: a for a in store.articles()}
+    assert by_id["a"].event_id == by_id["b"].event_id  # same meeting, two languages
+    assert len({by_id[x].event_id for x in "acd"}) == 3
+    card = store.event(by_id["a"].event_id)
+    assert card is not None
+    assert card.date == "2023-09-15" and card.place == "Portvale"
+    assert set(card.actors) == {"per-horn", "per-reed"}
+    assert card.title == "Horn and Reed meet in Portvale"  # the English headline
+    assert card.languages and set(card.languages) == {"en", "de"}
+    # one storyline for the two Horn–Reed events months apart, another for the concert
+    assert by_id["a"].story_id == by_id["c"].story_id != by_id["d"].story_id
+    story = store.story(by_id["a"].story_id or "")
+    assert story is not None and len(story.events) == 2
+    # explain: why b joined a's event
+    why = store.decision("b")
+    assert why is not None and why["decision"] == "joined"
+    assert {p.signal for p in why["parts"]} >= {"embedding", "entities", "time"}
+    # who met whom
+    visit = [m for m in store.meetings("per-reed") if m.event_id == by_id["c"].event_id]
+    assert visit and visit[0].guest == "per-reed" and visit[0].host == "per-horn"
+    assert store.events(entity="per-moss")[0].id == by_id["d"].event_id
+    assert {e.id for e in store.events(lang="de")} == {by_id["a"].event_id, by_id["c"].event_id}
+    assert [e.date for e in store.events(since="2024-01-01")] == ["2024-03-02"]
+    store.close()
+
+
+def test_second_run_continues_events_and_storylines(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    run(db, ARTICLES[:1])
+    first = open_store(db)
+    a = first.article("a")
+    assert a is not None and a.event_id and a.story_id
+    first.close()
+    run(db, ARTICLES[1:2])  # the German report of the same meeting, in a later run
+    store = open_store(db)
+    b = store.article("b")
+    assert b is not None and b.event_id == a.event_id and b.story_id == a.story_id
+    store.close()
+
+
+def test_merged_event_id_still_resolves(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    run(db, ARTICLES)
+    store = open_store(db)
+    a = store.article("a")
+    d = store.article("d")
+    assert a is not None and d is not None and a.event_id and d.event_id
+    store.merge_events(a.event_id, d.event_id, "test")
+    moved = store.event(d.event_id)
+    assert moved is not None and moved.id == a.event_id and "d" in moved.articles
+    assert store.event_log(d.event_id)[-1]["kind"] == "merge"
+    store.close()
+
+
+def state(id_: str, ents: dict[str, float], day: int, vec: list[float]) -> EventState:
+    return EventState(id=id_, key=1, vsum=vec, n=1, entities=ents, days={str(day): 1})
+
+
+def test_linker_joins_by_key_actors_and_respects_the_gap() -> None:
+    linker = StoryLinker(threshold=0.5, entity_weight=1.0, gap_days=100)
+    s1 = linker.learn_one(state("e1", {"x": 3.0, "y": 1.0}, 738000, [1.0, 0.0]))
+    s2 = linker.learn_one(state("e2", {"x": 3.0, "z": 1.0}, 738050, [0.0, 1.0]))
+    s3 = linker.learn_one(state("e3", {"q": 1.0}, 738060, [1.0, 0.0]))
+    s4 = linker.learn_one(state("e4", {"x": 3.0, "y": 1.0}, 738400, [1.0, 0.0]))  # too long after
+    assert s1 == s2 and s3 != s1 and s4 != s1
+    assert repr(linker.clone()) == repr(linker)
