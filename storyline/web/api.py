@@ -24,15 +24,39 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["api"])
 
 Format = Literal["json", "csv"]
-FORMAT = Query("json", description="json, or csv to download the list")
-LIMIT = Query(None, ge=1, description="Page size (capped by [web] max_page_size).")
-OFFSET = Query(0, ge=0, description="Rows to skip.")
+
+
+# FastAPI keeps state on a parameter's FieldInfo: each parameter gets a fresh one
+def FORMAT() -> Any:
+    return Query("json", description="json, or csv to download the list")
+
+
+def LIMIT() -> Any:
+    return Query(None, ge=1, description="Page size (capped by [web] max_page_size).")
+
+
+def OFFSET() -> Any:
+    return Query(0, ge=0, description="Rows to skip.")
+
+
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-SINCE = Query(None, pattern=DATE, description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD), inclusive.")
-UNTIL = Query(None, pattern=DATE, description="ISO date, inclusive.")
 LANG_RE = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$"
-LANG = Query(None, max_length=16, pattern=LANG_RE, description="Language code.")
-ID = Query(None, max_length=300)
+
+
+def SINCE() -> Any:
+    return Query(None, pattern=DATE, description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD), inclusive.")
+
+
+def UNTIL() -> Any:
+    return Query(None, pattern=DATE, description="ISO date, inclusive.")
+
+
+def LANG() -> Any:
+    return Query(None, max_length=16, pattern=LANG_RE, description="Language code.")
+
+
+def ID(what: str) -> Any:
+    return Query(None, max_length=300, description=f"Only {what}.")
 
 
 def _store(request: Request) -> SQLiteStore:
@@ -127,15 +151,15 @@ def _entity_id(store: SQLiteStore, value: str | None) -> str | None:
 def api_search(
     request: Request,
     q: str = Query("", max_length=MAX_QUERY_CHARS, description="Words; quotes for a phrase; word* for a prefix."),
-    lang: str | None = LANG,
-    since: str | None = SINCE,
-    until: str | None = UNTIL,
-    entity: str | None = ID,
-    event: str | None = ID,
-    story: str | None = ID,
-    limit: int | None = LIMIT,
-    offset: int = OFFSET,
-    format: Format = FORMAT,
+    lang: str | None = LANG(),
+    since: str | None = SINCE(),
+    until: str | None = UNTIL(),
+    entity: str | None = ID("those of this entity (id or any name)"),
+    event: str | None = ID("articles of this event (id)"),
+    story: str | None = ID("articles of this storyline (id)"),
+    limit: int | None = LIMIT(),
+    offset: int = OFFSET(),
+    format: Format = FORMAT(),
 ) -> Response:
     store = _store(request)
     limit, offset = _page(request, limit, offset)
@@ -170,15 +194,15 @@ def api_search(
 @router.get("/articles", summary="Articles, newest first, with filters")
 def api_articles(
     request: Request,
-    lang: str | None = LANG,
-    since: str | None = SINCE,
-    until: str | None = UNTIL,
-    entity: str | None = ID,
-    event: str | None = ID,
-    story: str | None = ID,
-    limit: int | None = LIMIT,
-    offset: int = OFFSET,
-    format: Format = FORMAT,
+    lang: str | None = LANG(),
+    since: str | None = SINCE(),
+    until: str | None = UNTIL(),
+    entity: str | None = ID("those of this entity (id or any name)"),
+    event: str | None = ID("articles of this event (id)"),
+    story: str | None = ID("articles of this storyline (id)"),
+    limit: int | None = LIMIT(),
+    offset: int = OFFSET(),
+    format: Format = FORMAT(),
 ) -> Response:
     store = _store(request)
     limit, offset = _page(request, limit, offset)
@@ -220,13 +244,13 @@ def api_article(request: Request, article_id: str) -> Response:
 @router.get("/events", summary="Events in date order")
 def api_events(
     request: Request,
-    since: str | None = SINCE,
-    until: str | None = UNTIL,
-    entity: str | None = ID,
-    lang: str | None = LANG,
-    limit: int | None = LIMIT,
-    offset: int = OFFSET,
-    format: Format = FORMAT,
+    since: str | None = SINCE(),
+    until: str | None = UNTIL(),
+    entity: str | None = ID("those of this entity (id or any name)"),
+    lang: str | None = LANG(),
+    limit: int | None = LIMIT(),
+    offset: int = OFFSET(),
+    format: Format = FORMAT(),
 ) -> Response:
     store = _store(request)
     limit, offset = _page(request, limit, offset)
@@ -260,12 +284,12 @@ def _event_meetings(store: SQLiteStore, actors: Iterable[str]) -> list[views.Mee
 @router.get("/storylines", summary="Storylines")
 def api_storylines(
     request: Request,
-    entity: str | None = ID,
-    since: str | None = SINCE,
-    until: str | None = UNTIL,
-    limit: int | None = LIMIT,
-    offset: int = OFFSET,
-    format: Format = FORMAT,
+    entity: str | None = ID("those of this entity (id or any name)"),
+    since: str | None = SINCE(),
+    until: str | None = UNTIL(),
+    limit: int | None = LIMIT(),
+    offset: int = OFFSET(),
+    format: Format = FORMAT(),
 ) -> Response:
     store = _store(request)
     limit, offset = _page(request, limit, offset)
@@ -290,10 +314,10 @@ def api_storyline(request: Request, story_id: str) -> Response:
 @router.get("/meetings", summary="Who met whom, where and when")
 def api_meetings(
     request: Request,
-    entity: str | None = ID,
-    limit: int | None = LIMIT,
-    offset: int = OFFSET,
-    format: Format = FORMAT,
+    entity: str | None = ID("those of this entity (id or any name)"),
+    limit: int | None = LIMIT(),
+    offset: int = OFFSET(),
+    format: Format = FORMAT(),
 ) -> Response:
     store = _store(request)
     limit, offset = _page(request, limit, offset)
@@ -309,9 +333,9 @@ def api_meetings(
 def api_entities(
     request: Request,
     type: Literal["PER", "LOC", "ORG", "MISC"] | None = Query(None, description="PER, LOC, ORG or MISC"),
-    limit: int | None = LIMIT,
-    offset: int = OFFSET,
-    format: Format = FORMAT,
+    limit: int | None = LIMIT(),
+    offset: int = OFFSET(),
+    format: Format = FORMAT(),
 ) -> Response:
     store = _store(request)
     limit, offset = _page(request, limit, offset)
@@ -343,7 +367,7 @@ def api_entity(request: Request, entity_id: str) -> Response:
 
 @router.get("/coverage", summary="Articles per language per day")
 def api_coverage(
-    request: Request, since: str | None = SINCE, until: str | None = UNTIL, format: Format = FORMAT
+    request: Request, since: str | None = SINCE(), until: str | None = UNTIL(), format: Format = FORMAT()
 ) -> Response:
     store = _store(request)
     rows = [{"day": d, "language": lang, "articles": n} for d, lang, n in views.coverage_counts(store, since, until)]

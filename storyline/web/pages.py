@@ -45,7 +45,7 @@ def timeline_page(
     since: str | None = Query(None, pattern=DATE),
     until: str | None = Query(None, pattern=DATE),
     entity: str | None = Query(None, max_length=300),
-    lang: str | None = LANG,
+    lang: str | None = LANG(),
 ) -> HTMLResponse:
     store = _store(request)
     settings = request.app.state.settings

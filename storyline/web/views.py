@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from storyline.models import Article, Entity, Event, Meeting, Story, Variant
+from storyline.models import Article, Entity, Event, Meeting, Story, Variant, from_json
 
 if TYPE_CHECKING:
     from storyline.store.sqlite import SQLiteStore
@@ -157,13 +157,40 @@ def script_of(text: str) -> str:
 
 
 def entities_list(store: SQLiteStore, limit: int, offset: int, type_: str | None) -> list[Entity]:
-    """Entities, most mentioned first: the knowledge base, else event actors."""
+    """Entities, most mentioned first: the knowledge base, else event actors (typed
+    from an article that mentions them)."""
     kb = getattr(store, "entities", None)
     if callable(kb):
         return list(kb(limit=limit, offset=offset, type=type_))
     sql = "SELECT entity_id, max(name), count(*) AS n FROM event_entities GROUP BY entity_id ORDER BY n DESC, 1"
-    rows = store.db.execute(sql + " LIMIT ? OFFSET ?", (limit, offset)).fetchall()
-    return [Entity(id=r[0], name=r[1] or r[0], type="MISC", articles=0) for r in rows if type_ in (None, "MISC")]
+    out: list[Entity] = []
+    skipped = 0
+    for entity_id, name, _n in store.db.execute(sql + " LIMIT 5000").fetchall():
+        kind = _entity_type(store, entity_id)
+        if type_ is not None and kind != type_:
+            continue
+        if skipped < offset:
+            skipped += 1
+            continue
+        out.append(Entity(id=entity_id, name=name or entity_id, type=kind))  # type: ignore[arg-type]
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _entity_type(store: SQLiteStore, entity_id: str) -> str:
+    from storyline.search import entity_token
+
+    row = store.db.execute(
+        "SELECT a.record FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
+        " JOIN articles a ON a.id = d.article_id WHERE search_fts MATCH ? LIMIT 1",
+        (f"ents : {entity_token(entity_id)}",),
+    ).fetchone()
+    if row:
+        for ent in from_json(row[0], Article).entities:
+            if ent.id == entity_id:
+                return ent.type
+    return "MISC"
 
 
 def variants_by_script(entity: Entity) -> list[tuple[str, list[Variant]]]:
