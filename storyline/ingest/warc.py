@@ -46,14 +46,13 @@ def read_warc(stream: BinaryIO, source: str, settings: IngestSettings) -> Iterat
     except (OSError, AttributeError, ValueError):
         size = None
     records = ArchiveIterator(stream)
-    offset = 0
     try:
         for record in records:
-            offset = records.get_record_offset()
             if record.rec_type != "response":
                 continue
-            key = f"{source}#offset{offset}"
             body, cut = _payload(record, settings.max_bytes)
+            offset = records.get_record_offset()  # reads to the record's end: only after the payload
+            key = f"{source}#offset{offset}"
             if cut:
                 yield rejection(
                     source, key, RejectedInput("truncated", f"the record at byte {offset} is cut off: {cut}")
