@@ -104,7 +104,8 @@ def fold(text: str) -> str:
     """
     if not text:
         return ""
-    s = unicodedata.normalize("NFKD", text).translate(_fold_table()).casefold()
+    # casefold first: it can itself yield a letter with an accent (``İ`` → ``i̇``)
+    s = unicodedata.normalize("NFKD", text.casefold()).translate(_fold_table()).casefold()
     s = unicodedata.normalize("NFC", s)
     if not s.isascii():
         s = _CJK.sub(r" \1 ", s)

@@ -227,7 +227,7 @@ def _entity_expr(entity: str | None) -> str:
     return fts_expression(ParsedQuery(terms=()), entity) if entity else ""
 
 
-@router.get("/articles/{article_id}", summary="One article, whole")
+@router.get("/articles/{article_id:path}", summary="One article, whole")
 def api_article(request: Request, article_id: str) -> Response:
     store = _store(request)
     article = store.article(article_id)
@@ -261,7 +261,7 @@ def api_events(
     return _listing([views.event_row(e, names) for e in events], format, "events", limit, offset)
 
 
-@router.get("/events/{event_id}", summary="One event with its articles and meeting")
+@router.get("/events/{event_id:path}", summary="One event with its articles and meeting")
 def api_event(request: Request, event_id: str) -> Response:
     store = _store(request)
     event = store.event(event_id)
@@ -298,7 +298,7 @@ def api_storylines(
     return _listing([views.story_row(s, names) for s in stories], format, "storylines", limit, offset)
 
 
-@router.get("/storylines/{story_id}", summary="One storyline with its events")
+@router.get("/storylines/{story_id:path}", summary="One storyline with its events")
 def api_storyline(request: Request, story_id: str) -> Response:
     store = _store(request)
     story = store.story(story_id)
@@ -346,7 +346,7 @@ def api_entities(
     return _listing(rows, format, "entities", limit, offset)
 
 
-@router.get("/entities/{entity_id}", summary="One entity: names, events, who it met")
+@router.get("/entities/{entity_id:path}", summary="One entity: names, events, who it met")
 def api_entity(request: Request, entity_id: str) -> Response:
     store = _store(request)
     entity = views.find_entity(store, entity_id)

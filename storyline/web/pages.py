@@ -77,7 +77,7 @@ def timeline_page(
     )
 
 
-@router.get("/events/{event_id}", response_class=HTMLResponse)
+@router.get("/events/{event_id:path}", response_class=HTMLResponse)
 def event_page(request: Request, event_id: str) -> HTMLResponse:
     store = _store(request)
     event = store.event(event_id)
@@ -113,7 +113,7 @@ def entities_page(
     return _render(request, "entities.html", entities=entities, type=type or "", offset=offset, size=size)
 
 
-@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+@router.get("/entities/{entity_id:path}", response_class=HTMLResponse)
 def entity_page(request: Request, entity_id: str) -> HTMLResponse:
     store = _store(request)
     entity = views.find_entity(store, entity_id)
@@ -150,7 +150,7 @@ def storylines_page(request: Request, offset: int = Query(0, ge=0, le=100_000)) 
     return _render(request, "storylines.html", stories=stories, names=names, offset=offset, size=size)
 
 
-@router.get("/storylines/{story_id}", response_class=HTMLResponse)
+@router.get("/storylines/{story_id:path}", response_class=HTMLResponse)
 def storyline_page(request: Request, story_id: str) -> HTMLResponse:
     store = _store(request)
     story = store.story(story_id)
@@ -168,7 +168,7 @@ def storyline_page(request: Request, story_id: str) -> HTMLResponse:
     )
 
 
-@router.get("/articles/{article_id}", response_class=HTMLResponse)
+@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: str) -> HTMLResponse:
     store = _store(request)
     article = store.article(article_id)
