@@ -62,9 +62,16 @@ class CleanSettings:
 
 
 # --------------------------------------------------------------------------- text
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff\xad]")
-_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
-_SPACES = re.compile(r"[ \t\xa0\u2000-\u200a\u202f\u205f\u3000]+")
+# one pass of str.translate: line ends to "\n", control and zero-width characters out,
+# every kind of space to " "
+_TRANSLATE: dict[int, str | None] = {
+    **{c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x200B, 0x200C, 0x200D,
+                         0x2060, 0xFEFF, 0xAD]},
+    **{c: "\n" for c in (0x0D, 0x2028, 0x2029, 0x85)},
+    **{c: " " for c in (0x09, 0xA0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)},
+}
+_MULTISPACE = re.compile(r" {2,}")
+_UNUSUAL = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _WORD = re.compile(r"\S+")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -86,10 +93,12 @@ _MOJI_CHARS = (
 _MOJI_RUN = re.compile(
     f"[{_MOJI_CHARS}]{{2,}}(?:[\\s\\d.,:;!?()\\[\\]\"'«»/\\-–—…]+[{_MOJI_CHARS}]+)*"
 )
+_HIGH_LATIN1 = re.compile("[\xc0-\xff]")
 _MOJI_WORD = re.compile(f"[{_MOJI_CHARS}]{{2,}}")
 # Baltic/Central European text read as Latin-1: mostly ASCII, with letters that are
 # rare in real Latin-1 text (ð þ for š ž, ³ ¹ ¿ inside words for ł ą ż, ...).
-_ODD_LATIN1 = re.compile(r"[a-zA-Z][ðþÐÞ³¹¿¾¼ê][a-zA-Z]|[ðþ][a-z]")
+_ODD_LATIN1 = re.compile(r"[a-zA-Z][ðþÐÞ³¹¿¾¼][a-zA-Z]|[ðþ][a-z]")
+_ODD_CHAR = re.compile("[ðþÐÞ³¹¿¾¼]")
 
 # code page -> languages its text may be in (a repair must be detected as one of them)
 _WHOLE_WORD_CODECS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -118,14 +127,25 @@ _SOURCE_LABEL = (
 _CREDIT_LABEL = re.compile(rf"(?<!\w)(?:{_PHOTO_LABEL}|{_SOURCE_LABEL})", re.IGNORECASE)
 _PHOTO_CREDIT_LABEL = re.compile(rf"(?<!\w){_PHOTO_LABEL}", re.IGNORECASE)
 # a copyright footer: "© 2014-2018 …", "© X, 1993-2018. All rights reserved."
-_COPYRIGHT = re.compile(
-    r"^(?:©|\(c\)|copyright)\s*[^.]{0,60}?\b(?:19|20)\d\d\b|all rights reserved|alle rechte vorbehalten"
-    r"|все права защищены|всі права захищені|всички права запазени|wszelkie prawa zastrzeżone"
-    r"|všechna práva vyhrazena|všetky práva vyhradené|vse pravice pridržane|sva prava pridržana"
-    r"|sva prava zadržana|сва права задржана|tous droits réservés|todos los derechos reservados"
-    r"|tutti i diritti riservati|όλα τα δικαιώματα|visas tiesības aizsargātas|tüm hakları saklıdır",
-    re.IGNORECASE,
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright)\s*[^.]{0,60}?\b(?:19|20)\d\d\b", re.IGNORECASE)
+#: "All rights reserved" in many languages (lower case; looked for as plain substrings).
+RIGHTS_RESERVED: tuple[str, ...] = (
+    "all rights reserved", "alle rechte vorbehalten", "все права защищены", "всі права захищені",
+    "всички права запазени", "wszelkie prawa zastrzeżone", "všechna práva vyhrazena", "všetky práva vyhradené",
+    "vse pravice pridržane", "sva prava pridržana", "sva prava zadržana", "сва права задржана",
+    "tous droits réservés", "todos los derechos reservados", "tutti i diritti riservati", "όλα τα δικαιώματα",
+    "visas tiesības aizsargātas", "tüm hakları saklıdır",
 )
+
+
+def is_copyright(unit: str) -> bool:
+    """A copyright footer: "© 2014-2018 …" or a short unit saying "all rights reserved"."""
+    if _COPYRIGHT.match(unit):
+        return True
+    if len(unit) > 600:
+        return False
+    low = unit.lower()
+    return any(p in low for p in RIGHTS_RESERVED)
 _NAME = r"(?:[^\W\d_][\w'’&.-]*|-)"
 # "Name Surname/AGENCY/AGENCY", "-/Kyodo/dpa", "EPA/SCANPIX"
 _SLASH_CREDIT = re.compile(rf"(?<!\S)(?:{_NAME}\s){{0,3}}{_NAME}(?:\s?/\s?{_NAME})+(?=[\s,;]|$)")
@@ -392,6 +412,9 @@ def split_caption(unit: str) -> list[Piece]:
     return out
 
 
+_TAIL = 160  # characters at the end of a unit where a trailing credit is looked for
+
+
 def _sentences(text: str) -> int:
     return len(re.findall(r"[.!?…](?:\s|$)", text)) or 1
 
@@ -421,7 +444,12 @@ def unit_pieces(unit: str, photo_credit_below: bool, max_caption_words: int) -> 
             evidence = bool(_PHOTO_CREDIT_LABEL.match(rest))
             rest = rest[end:].strip()
     # a credit at the end, after a sentence or a bar: "... on Monday. Photo: Reuters", "... | foto: X"
-    spans = [(s, e) for s, e in _credit_spans(rest) if e >= len(rest.rstrip(" .")) and s > 0]
+    # (only the last characters are searched: long paragraphs are the common case)
+    cut = max(0, len(rest) - _TAIL)
+    window = rest[cut:]
+    spans = []
+    if "/" in window or _CREDIT_LABEL.search(window):
+        spans = [(cut + s, cut + e) for s, e in _credit_spans(window) if cut + e >= len(rest.rstrip(" .")) and s > 0]
     if spans:
         start = spans[-1][0]
         before = rest[:start].rstrip()
@@ -430,17 +458,17 @@ def unit_pieces(unit: str, photo_credit_below: bool, max_caption_words: int) -> 
             evidence = evidence or bool(_PHOTO_CREDIT_LABEL.match(rest, start))
             rest = before.rstrip("|").rstrip()
     # a "photo" label at the end: "... to China. photo"
-    photo = _PHOTO_LABEL_END.search(rest)
+    photo = _PHOTO_LABEL_END.search(rest, max(0, len(rest) - 40))
     label_only = False
     if photo and photo.start() > 0:
         tail.insert(0, Piece("removed", rest[photo.start() :].strip()))
         rest = rest[: photo.start()].rstrip()
         label_only = not evidence
-    if not rest or _letters(rest) == 0:
+    if not rest or not _LETTER.search(rest):
         return [*head, *([Piece("removed", rest)] if rest else []), *tail]
-    words = _words(rest)
+    words = rest.count(" ") + 1  # single spaces after normalise()
     short = words <= max_caption_words and _sentences(rest) <= 3
-    if _POSITION_HINT.search(rest) and short:
+    if short and _POSITION_HINT.search(rest):
         evidence = True
     if label_only:
         # a trailing "photo" label alone is weak: a lead paragraph may stand above a photo
@@ -514,7 +542,7 @@ class MojibakeRepairer:
     def fix_legacy(self, text: str) -> tuple[str, list[Repair]]:
         """Repair single-byte mojibake segment by segment; the rest of the text is untouched."""
         repairs: list[Repair] = []
-        if not any("\xc0" <= c <= "\xff" for c in text):
+        if not _HIGH_LATIN1.search(text) and not _ODD_CHAR.search(text):
             return text, repairs
         out: list[str] = []
         pos = 0
@@ -532,7 +560,7 @@ class MojibakeRepairer:
             pos = m.end()
             repairs.append(Repair(best[0], segment, best[1]))
         text = "".join(out) + text[pos:] if repairs else text
-        if _ODD_LATIN1.search(text):
+        if _ODD_CHAR.search(text) and _ODD_LATIN1.search(text):
             lines = text.split("\n")
             for i, line in enumerate(lines):
                 if len(_ODD_LATIN1.findall(line)) < 2:
@@ -576,9 +604,13 @@ def normalise(text: str) -> str:
     """NFC, ``\\n`` line ends, no control or zero-width characters, single spaces."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = _NEWLINES.sub("\n", text)
-    text = _CONTROL.sub("", text)
-    return _SPACES.sub(" ", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if _UNUSUAL.search(text):
+        text = text.translate(_TRANSLATE)
+    if "  " in text:
+        text = _MULTISPACE.sub(" ", text)
+    return text
 
 
 # --------------------------------------------------------------------------- the stage
@@ -670,7 +702,7 @@ class Cleaner:
                 if not unit:
                     out.append(pieces)
                     continue
-            if is_counter(unit) or is_ui(unit) or _DATE_ONLY.match(unit) or _COPYRIGHT.search(unit[:300]):
+            if is_counter(unit) or is_ui(unit) or _DATE_ONLY.match(unit) or is_copyright(unit):
                 pieces.append(Piece("removed", unit))
             elif credits[i] is not None:
                 pieces.append(Piece("credit", unit))

