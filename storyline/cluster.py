@@ -29,6 +29,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import math
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -41,7 +42,13 @@ import msgspec
 import numpy as np
 
 from storyline.models import Article, ScorePart
-from storyline.represent import Representation, SimilarityWeights, date_interval, load_weights, similarity_parts
+from storyline.represent import (
+    Representation,
+    SimilarityWeights,
+    date_interval,
+    load_weights,
+    similarity_parts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +202,15 @@ def _as_rep(
     return Representation(article_id=id_, vector=vector, entities=order(entities), places=order(places), date=date)
 
 
+def _overlap(a: Mapping[str, float], b: Mapping[str, float], b_norm: float) -> float | None:
+    """Cosine of two weighted id sets with ``b``'s norm given; ``None`` when either is empty."""
+    if not a or not b or not b_norm:
+        return None
+    dot = sum(w * b.get(k, 0.0) for k, w in a.items())
+    na = math.sqrt(sum(w * w for w in a.values()))
+    return dot / (na * b_norm) if na else 0.0
+
+
 def event_id_for(article_id: str) -> str:
     """A persistent event id derived from the article that opened the event."""
     return "ev-" + hashlib.blake2b(article_id.encode("utf-8"), digest_size=6).hexdigest()
@@ -242,15 +258,16 @@ class _Bucketed:
             lo, hi = self._bucket(day - window), self._bucket(day + window)
             assert lo is not None and hi is not None
             buckets = [*range(lo, hi + 1), None]
-        keys: list[int] = []
+        hits: list[tuple[float, int]] = []
         q = vector.astype(np.float32, copy=False)
         for b in buckets:
             index = self.indexes.get(b)
             if index is None or len(index) == 0:
                 continue
             found = index.search(q, min(k, len(index)))
-            keys.extend(int(x) for x in found.keys)
-        return keys
+            hits.extend(zip(found.distances.tolist(), found.keys.tolist(), strict=True))
+        hits.sort()
+        return [int(key) for _, key in hits[:k]]
 
     def drop_before(self, day: int) -> list[int]:
         """Forget buckets wholly before ``day``; return the keys dropped."""
@@ -306,6 +323,7 @@ class OnlineEventClusterer:
         self._by_entity: dict[str, deque[str]] = {}
         self._latest_day: int | None = None
         self.learned = 0
+        self._profiles: dict[str, tuple[int, tuple[np.ndarray, float, float, str | None]]] = {}
         self.merged_into: dict[str, str] = {}  # event id merged away -> the id that took it
         self.retired: list[EventState] = []  # events that left memory (behind the stream)
 
@@ -343,7 +361,7 @@ class OnlineEventClusterer:
         top = [(eid, round(s, 4)) for eid, s, _ in ranked[:5]]
         if ranked and ranked[0][1] >= self._threshold:
             eid, score, parts = ranked[0]
-            self._add(self.events[eid], x, float(np.dot(x.vector, self.events[eid].centroid())))
+            self._add(self.events[eid], x, float(np.dot(x.vector, self._profile(self.events[eid])[0])))
             merged: list[str] = []
             if self.merge:
                 for other, s, _ in ranked[1:]:
@@ -364,47 +382,91 @@ class OnlineEventClusterer:
         return Decision(x.id, eid, False, score, self._threshold, parts, tuple(top))
 
     # -- scoring ------------------------------------------------------------
-    def parts(self, x: Item, ev: EventState) -> tuple[ScorePart, ...]:
-        """The weighted signals comparing ``x`` with event ``ev`` (see
-        :func:`storyline.represent.similarity_parts`: a signal without evidence is left
-        out and the other weights rescaled)."""
-        return similarity_parts(_as_rep(x.id, x.vector, x.entities, x.places, x.date), ev.representation(),
-                                self._weights)
+    def parts(self, x: Item, ev: EventState, span: tuple[int, int] | bool | None = False) -> tuple[ScorePart, ...]:
+        """The weighted signals comparing ``x`` with event ``ev``.
+
+        The same signals and semantics as :func:`storyline.represent.similarity_parts`
+        (a signal without evidence is left out and the other weights rescaled), computed
+        against a cached profile of the event so the cost does not grow with its size.
+        ``span`` is ``x``'s date interval when the caller has it already.
+        """
+        centroid, ent_norm, place_norm, days = self._profile(ev)
+        if span is False:
+            span = date_interval(x.date)
+        time: float | None = None
+        if isinstance(span, tuple) and days is not None and span[1] - span[0] <= 62:
+            gap = max(0, days[0] - span[1], span[0] - days[1])
+            time = math.exp(-gap / self._weights.time_scale_days)
+        values: dict[str, float | None] = {
+            "embedding": float(np.dot(x.vector, centroid)) if x.vector.any() and centroid.any() else None,
+            "entities": _overlap(x.entities, ev.entities, ent_norm),
+            "place": _overlap(x.places, ev.places, place_norm),
+            "time": time,
+        }
+        w = self._weights.weights
+        present = {k: v for k, v in values.items() if v is not None and w.get(k, 0.0) > 0}
+        total = sum(w[k] for k in present)
+        if not total:
+            return ()
+        return tuple(ScorePart(signal=k, value=round(v, 4), weight=round(w[k] / total, 4)) for k, v in present.items())
+
+    def _profile(self, ev: EventState) -> tuple[np.ndarray, float, float, tuple[int, int] | None]:
+        """Centroid, entity and place norms and day range of ``ev``, cached until it changes."""
+        hit = self._profiles.get(ev.id)
+        if hit is not None and hit[0] == ev.n:
+            return hit[1]
+        prof = (
+            ev.centroid(),
+            math.sqrt(sum(v * v for v in ev.entities.values())),
+            math.sqrt(sum(v * v for v in ev.places.values())),
+            ev.day_range(),
+        )
+        self._profiles[ev.id] = (ev.n, prof)
+        return prof
 
     def event_score(self, a: EventState, b: EventState) -> float:
         """How alike two events are, on the same scale as an article's score."""
         return sum(p.value * p.weight for p in similarity_parts(a.representation(), b.representation(),
                                                                 self._weights))
 
-    def _candidates(self, x: Item) -> list[str]:
+    def _candidates(self, x: Item, day: int | None) -> list[str]:
+        """Events near ``x`` in the ANN index of its time window, plus the latest few
+        events that share one of its heaviest entities (never a scan)."""
         found: list[str] = []
         if self._index is not None:
-            for key in self._index.search(x.vector, x.day, self.window_days, self.k):
+            for key in self._index.search(x.vector, day, self.window_days, self.k):
                 eid = self._by_key.get(key)
                 if eid is not None:
                     found.append(eid)
         rare = sorted(x.entities.items(), key=lambda kv: -kv[1])[:3]
         for ent, _ in rare:
-            found.extend(self._by_entity.get(ent, ()))
+            recent = self._by_entity.get(ent)
+            if recent:
+                found.extend(list(recent)[-4:])
         seen: set[str] = set()
         out: list[str] = []
         for eid in found:
-            if eid in seen or eid not in self.events:
+            if eid in seen:
                 continue
             seen.add(eid)
-            rng = self.events[eid].day_range()
-            if x.day is not None and rng is not None:
-                if x.day < rng[0] - self.window_days or x.day > rng[1] + self.window_days:
+            ev = self.events.get(eid)
+            if ev is None:
+                continue
+            rng = self._profile(ev)[3]
+            if day is not None and rng is not None:
+                if day < rng[0] - self.window_days or day > rng[1] + self.window_days:
                     continue
-            elif (x.day is None) != (rng is None):
+            elif (day is None) != (rng is None):
                 continue
             out.append(eid)
         return out
 
     def _score_candidates(self, x: Item) -> list[tuple[str, float, tuple[ScorePart, ...]]]:
+        span = date_interval(x.date)
+        day = None if span is None or span[1] - span[0] > 62 else (span[0] + span[1]) // 2
         ranked = []
-        for eid in self._candidates(x):
-            parts = self.parts(x, self.events[eid])
+        for eid in self._candidates(x, day):
+            parts = self.parts(x, self.events[eid], span)
             ranked.append((eid, sum(p.value * p.weight for p in parts), parts))
         ranked.sort(key=lambda r: (-r[1], r[0]))
         return ranked
@@ -474,6 +536,7 @@ class OnlineEventClusterer:
         assert self._index is not None
         self._index.remove(b.key)
         del self.events[b.id]
+        self._profiles.pop(b.id, None)
         self._by_key.pop(b.key, None)
         self._index.put(a.key, a.centroid(), a.main_day())
         log.info("merged event %s into %s", b.id, a.id)
@@ -494,6 +557,7 @@ class OnlineEventClusterer:
             eid = self._by_key.pop(key, None)
             if eid is not None and eid in self.events:
                 self.retired.append(self.events.pop(eid))
+                self._profiles.pop(eid, None)
 
     def load(self, states: Iterable[EventState]) -> None:
         """Take back events from an earlier run (their state as stored)."""
