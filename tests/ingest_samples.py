@@ -163,9 +163,9 @@ def warc(
     return buf.getvalue()
 
 
-def warc_pages(n: int = 3) -> list[tuple[str, bytes, str]]:
+def warc_pages(n: int = 3, start: int = 0) -> list[tuple[str, bytes, str]]:
     pages = []
-    for i, (lang, title, body) in enumerate(ARTICLES[:n]):
+    for i, (lang, title, body) in enumerate(ARTICLES[start : start + n], start):
         html = html_page(title, [body, body], lang=lang)
         pages.append((f"https://example.org/{lang}/{i}", html.encode("utf-8"), "text/html; charset=utf-8"))
     return pages

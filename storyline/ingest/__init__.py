@@ -134,18 +134,24 @@ class Reader:
                 self._fetcher.close()
 
     def walk(self, root: str) -> Iterator[str]:
-        """Every file under ``root``, depth first, in sorted order."""
+        """Every file under ``root`` in sorted path order (a folder's entries sorted by name,
+        sub-folders in their place). Symlinked folders are not followed (no loops)."""
         hidden = self.settings.skip_hidden
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not (hidden and d.startswith(".")))
-            for name in sorted(filenames):
-                path = os.path.join(dirpath, name)
-                if hidden and name.startswith("."):
-                    log.debug("skipping hidden file %s", path)
-                elif self._skip and os.path.realpath(path) in self._skip:
-                    log.debug("skipping the metadata file %s", path)
-                else:
-                    yield path
+        try:
+            entries = sorted(os.scandir(root), key=lambda e: e.name)
+        except OSError:
+            yield root  # an unreadable folder is an input too: file() rejects it with the reason
+            return
+        for entry in entries:
+            path = os.path.join(root, entry.name)
+            if hidden and entry.name.startswith("."):
+                log.debug("skipping hidden %s", path)
+            elif entry.is_dir(follow_symlinks=False):
+                yield from self.walk(path)
+            elif self._skip and os.path.realpath(path) in self._skip:
+                log.debug("skipping the metadata file %s", path)
+            elif entry.is_file() or entry.is_symlink():
+                yield path
 
     # -- one file -------------------------------------------------------------
     def file(self, path: str) -> Iterator[Item]:
@@ -159,6 +165,9 @@ class Reader:
         settings = self.settings
         kind = kind_of(path)
         try:
+            if os.path.isdir(path):
+                os.listdir(path)  # raises why it cannot be listed
+                return  # listable folders are walked, never read as a file
             size = os.stat(path).st_size
             if kind is None:
                 with open(path, "rb") as fh:

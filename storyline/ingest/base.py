@@ -97,6 +97,8 @@ def check_text(text: str, settings: IngestSettings, *, what: str = "text", reaso
 
 
 def rejection(source: str, key: str, exc: RejectedInput) -> Rejection:
+    """The stored form of an expected rejection; logged so a run says what it refused and why."""
+    log.warning("rejected %s: %s (%s)", key, exc.reason, exc.detail)
     return Rejection(source=source, reason=exc.reason, detail=exc.detail, input_key=key)
 
 

@@ -72,7 +72,7 @@ def read_warc(stream: BinaryIO, source: str, settings: IngestSettings) -> Iterat
         yield rejection(
             source,
             f"{source}#offset{end}",
-            RejectedInput("truncated", f"{size - end:,} bytes after byte {end:,} are not a whole WARC record"),
+            RejectedInput("truncated", f"the archive is cut off: bytes {end:,} to {size:,} are not a whole record"),
         )
 
 
