@@ -27,6 +27,7 @@ A text with nothing left is rejected as ``empty``.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
@@ -187,7 +188,8 @@ _DATE_ONLY = re.compile(
 #: link, advertising ...), lower case, in many languages. A unit made only of these is
 #: page furniture.
 UI_PHRASES: frozenset[str] = frozenset(
-    """
+    p.strip()
+    for p in """
     share|share this|share this article|share on facebook|share on twitter|tweet|email|e mail|print|comments|comment
     |leave a reply|leave a comment|reply|add comment|post a comment|no comments|show comments|read more|read also
     |see also|related|related articles|related stories|more stories|advertisement|advertising|sponsored|subscribe
@@ -220,17 +222,18 @@ UI_PHRASES: frozenset[str] = frozenset(
     |jaa|kommentit|tulosta|lue myös|mainos|lähde
     |dela|del|kommentarer|skriv ut|läs också|annons|källa|kilde
     |شارك|تعليقات|طباعة|اقرأ أيضا|المصدر|إعلان
-    """.replace("\n", "").split("|")
+    """.replace("\n", "|").split("|")
 ) - {""}
 
 #: News and photo agencies that appear alone on a line as a credit.
 AGENCIES: frozenset[str] = frozenset(
-    """
+    p.strip()
+    for p in """
     ap|afp|epa|reuters|dpa|getty images|getty|shutterstock|istock|alamy|picture alliance|sputnik|tass|xinhua
     |anadolu|ansa|efe|kyodo|yonhap|scanpix|leta|pap|čtk|ctk|sta|bta|hina|tanjug|фото|тасс|риа новости
     |ria novosti|ukrinform|укрінформ|unian|уніан|ana mpa|απε μπε|imago|keystone|belga|anp|ntb|tt|lusa
     |pixabay|unsplash|wikimedia commons|wikipedia|facebook|twitter|instagram|youtube|x
-    """.replace("\n", "").split("|")
+    """.replace("\n", "|").split("|")
 ) - {""}
 
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’»)]*$")
@@ -352,7 +355,8 @@ def _credit_end(unit: str, pos: int) -> int:
             if not ("/" in word or (word.isupper() and _letters(word) > 1)):
                 break
         else:
-            if n == 4 or word[:1] in "-–—\"„“«'‚‘(" or not _capitalised(word):
+            agency = n == 0 and word.lower().strip(".,;") in AGENCIES
+            if n == 4 or word[:1] in "-–—\"„“«'‚‘(" or not (_capitalised(word) or agency):
                 break
             nxt = tokens[n + 1].group(1) if n + 1 < len(tokens) else ""
             if n > 0 and not word.isupper() and nxt[:1].islower():
@@ -467,7 +471,7 @@ def unit_pieces(unit: str, photo_credit_below: bool, max_caption_words: int) -> 
     if not rest or not _LETTER.search(rest):
         return [*head, *([Piece("removed", rest)] if rest else []), *tail]
     words = rest.count(" ") + 1  # single spaces after normalise()
-    short = words <= max_caption_words and _sentences(rest) <= 3
+    short = words <= max_caption_words and _sentences(rest) <= 2
     if short and _POSITION_HINT.search(rest):
         evidence = True
     if label_only:
@@ -497,6 +501,23 @@ def _reencode(segment: str) -> bytes | None:
         except UnicodeEncodeError:
             continue
     return None
+
+
+_INNER_FINAL_SIGMA = re.compile(r"ς(?=[^\W\d_])")
+
+
+def implausible(text: str) -> bool:
+    """A decoding no real text has: Greek final sigma inside a word, or many words that
+    switch from lower to upper case inside (``пРЕЗИДЕНТ``: the wrong Cyrillic code page).
+
+    The language detector is confident about the script more than the words, so it
+    cannot tell cp1251 from cp1253 or koi8-r garbage on its own.
+    """
+    if _INNER_FINAL_SIGMA.search(text):
+        return True
+    words = text.split()
+    flips = sum(1 for w in words if any(a.islower() and b.isupper() for a, b in itertools.pairwise(w)))
+    return flips > max(2, len(words) // 5)
 
 
 class MojibakeRepairer:
@@ -533,6 +554,8 @@ class MojibakeRepairer:
             try:
                 candidate = raw.decode(codec)
             except UnicodeDecodeError:
+                continue
+            if implausible(candidate):
                 continue
             code, prob = self.detector.best(candidate)
             if code in langs and prob >= self.settings.min_repair_score and (best is None or prob > best[2]):
