@@ -28,8 +28,9 @@ import functools
 import hashlib
 import logging
 import re
+import sqlite3
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -280,7 +281,7 @@ def _raw_units(q: str) -> list[tuple[str, bool, bool]]:
     return out
 
 
-def parse(q: str, lookup: NameLookup | None = None) -> ParsedQuery:
+def parse(q: str, lookup: Callable[[str, str], tuple[str, ...]] | None = None) -> ParsedQuery:
     """Parse user text into terms; ``lookup`` maps name keys to entity ids.
 
     Any text is accepted: FTS5 operators and punctuation in the query are plain
@@ -310,7 +311,7 @@ def parse(q: str, lookup: NameLookup | None = None) -> ParsedQuery:
                 if any(p[3] for p in run):
                     continue
                 key = "".join("".join(p[1]) for p in run)
-                ids = lookup(key) if len(key) >= 3 else ()
+                ids = lookup(key, " ".join(p[4] for p in run)) if len(key) >= 3 else ()
                 if ids and len(ids) <= MAX_ENTITIES_PER_NAME:
                     words = tuple(w for p in run for w in p[0])
                     latin = tuple(w for p in run for w in p[1])
@@ -326,13 +327,25 @@ def parse(q: str, lookup: NameLookup | None = None) -> ParsedQuery:
 
 
 class NameLookup:
-    """Callable: name key → entity ids, from the search names table (and the KB)."""
+    """Callable: (name key, the words as typed) → entity ids: every form the articles
+    used (the search names table), else any variant the entity knowledge base knows."""
 
     def __init__(self, store: SQLiteStore) -> None:
         self.store = store
 
-    def __call__(self, key: str) -> tuple[str, ...]:
-        return tuple(self.store.entities_named(key))
+    def __call__(self, key: str, raw: str = "") -> tuple[str, ...]:
+        found = tuple(self.store.entities_named(key))
+        if found or not raw:
+            return found
+        kb = getattr(self.store, "entity", None)
+        if callable(kb):
+            try:
+                ent = kb(raw)
+            except sqlite3.OperationalError:  # a database from before the entities stage
+                return ()
+            if ent is not None:
+                return (ent.id,)
+        return ()
 
 
 def _quote(words: Sequence[str]) -> str:

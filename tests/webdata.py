@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from storyline.models import Article, ArticleEntity, Event, Meeting, Span, Story
+from storyline.models import Article, ArticleEntity, Entity, Event, Meeting, Span, Story, Variant
 from storyline.store.sqlite import SQLiteStore
+from storyline.web.views import script_of
 
 LUK, PUT, XI = "ent:lukashenko", "ent:putin", "ent:xi"
 NAMES = {LUK: "Alexander Lukashenko", PUT: "Vladimir Putin", XI: "Xi Jinping"}
@@ -222,4 +223,27 @@ def build(path: Path) -> Path:
         store.save_events([(e, len(by_event.get(e.id, [])), None) for e in EVENTS], names=NAMES)
         store.save_stories([(s, None) for s in STORIES])
         store.save_meetings(MEETINGS)
+        # the knowledge base, as the entity stage keeps it: every form seen, and one
+        # (Belarusian) that no article here uses
+        forms: dict[str, dict[tuple[str, str], int]] = {}
+        for a in arts:
+            for e in a.entities:
+                for m in e.mentions:
+                    key = (m.text, a.language or "")
+                    forms.setdefault(e.id, {})[key] = forms.get(e.id, {}).get(key, 0) + 1
+        forms[LUK][("Лукашэнка", "be")] = 1
+        store.save_entities(
+            [
+                Entity(
+                    id=eid,
+                    name=NAMES[eid],
+                    type="PER",
+                    articles=len(ARTICLES),
+                    variants=tuple(
+                        Variant(text=t, language=lang, script=script_of(t), count=n) for (t, lang), n in f.items()
+                    ),
+                )
+                for eid, f in forms.items()
+            ]
+        )
     return path

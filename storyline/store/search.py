@@ -70,6 +70,10 @@ MIGRATIONS: list[tuple[str, str]] = [
 # bm25 weights of title, body, latin, ents: a word in the title says more than one in
 # the body; a transliterated match is weaker evidence; an entity match is strong.
 WEIGHTS = (4.0, 1.0, 0.5, 2.0)
+# above this many matches, results are listed newest first instead of by bm25 (see search_rows)
+RANK_LIMIT = 5_000
+# totals are counted up to this; a larger total is reported as COUNT_CAP + 1 ("more than")
+COUNT_CAP = 10_000
 INDEX_CHUNK = 200
 
 
@@ -176,16 +180,24 @@ class SearchTables:
             )
             args: list[object] = [expr, *params]
             cond = "".join(" AND " + w for w in where)
-            if where:
-                total = self.db.execute("SELECT count(*)" + base + cond, args).fetchone()[0]
+            # counting stops at COUNT_CAP: beyond it the exact number costs a scan of every match
+            total = self.db.execute(
+                f"SELECT count(*) FROM (SELECT 1{base}{cond} LIMIT {COUNT_CAP + 1})"
+                if where
+                else f"SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT {COUNT_CAP + 1})",
+                args if where else [expr],
+            ).fetchone()[0]
+            if total > RANK_LIMIT:
+                # bm25 would score every match and says little about words in thousands of
+                # articles: newest-indexed first, which FTS5 streams without sorting
+                order = " ORDER BY search_fts.rowid DESC"
+                select = "SELECT a.id, 0.0"
             else:
-                total = self.db.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (expr,)).fetchone()[
-                    0
-                ]
-            w = ",".join(str(x) for x in WEIGHTS)
+                w = ",".join(str(x) for x in WEIGHTS)
+                order = " ORDER BY score"
+                select = f"SELECT a.id, bm25(search_fts, {w}) AS score"
             page = self.db.execute(
-                f"SELECT a.id, bm25(search_fts, {w}) AS score" + base + cond + " ORDER BY score LIMIT ? OFFSET ?",
-                [*args, limit, offset],
+                select + base + cond + order + " LIMIT ? OFFSET ?", [*args, limit, offset]
             ).fetchall()
         else:
             cond = (" WHERE " + " AND ".join(where)) if where else ""

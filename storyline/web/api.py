@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from storyline.export import article_row, to_csv
 from storyline.models import Article
 from storyline.search import MAX_QUERY_CHARS, Hit, SearchQuery, search
+from storyline.store.search import COUNT_CAP
 from storyline.store.sqlite import SQLiteStore
 from storyline.web import views
 
@@ -182,6 +183,7 @@ def api_search(
     return JSONResponse(
         {
             "total": result.total,
+            "total_is_lower_bound": result.total > COUNT_CAP,  # counting stops there
             "limit": limit,
             "offset": offset,
             "next_offset": offset + limit if offset + limit < result.total else None,

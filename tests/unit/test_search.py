@@ -74,7 +74,7 @@ def test_tokens_split_like_unicode61() -> None:
 
 def test_parse_groups_a_known_name_and_quotes_every_word() -> None:
     names = {"alexanderlukashenko": ("E1",), "putin": ("E2",)}
-    parsed = parse('Alexander Lukashenko meets "Putin" NEAR(x)', lambda k: names.get(k, ()))
+    parsed = parse('Alexander Lukashenko meets "Putin" NEAR(x)', lambda k, _raw: names.get(k, ()))
     assert [t.entities for t in parsed.terms] == [("E1",), (), ("E2",), ()]
     expr = fts_expression(parsed)
     assert f"ents : {entity_token('E1')}" in expr
@@ -82,7 +82,7 @@ def test_parse_groups_a_known_name_and_quotes_every_word() -> None:
 
 
 def test_parse_ignores_names_that_name_too_many() -> None:
-    parsed = parse("kim", lambda k: tuple(f"E{i}" for i in range(9)))
+    parsed = parse("kim", lambda k, _raw: tuple(f"E{i}" for i in range(9)))
     assert parsed.terms[0].entities == ()
 
 
