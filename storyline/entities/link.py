@@ -1,0 +1,381 @@
+"""The entity stage: recognise names, group them within the article, give each one id.
+
+Resolution happens in two steps.
+
+*In the article*: mentions with the same key are one entity; a single word that is the
+first or last word of a longer person name in the same article ("Kim" after "Kim Jong
+Un", "Putina" after "Vladimirs Putins") joins the nearest such name before it (else the
+most mentioned), so two Kims in one text stay two; an acronym joins the organisation
+whose initials it spells ("SCO" → "Shanghai Cooperation Organization").
+
+*Across articles* (the knowledge base): a gazetteer entity has its fixed id; any other
+entity takes the id of a known entity with the same key, else of a known person sharing
+the surname (or the family name written first) whose other names are similar (fuzzy
+ratio on the folded names, or the same Soundex-style code: Kim Jong Un = Kims Čenuns,
+but not Kim Jong Il = Kimu Čeniru), else of a known entity with the same sound code and
+a close spelling (Трамп, Тръмп, Trump), else it is new.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.fuzz import ratio
+
+from storyline.config import Config
+from storyline.entities.knowledge import (
+    Aliases,
+    Gazetteer,
+    GazetteerEntry,
+    KBEntity,
+    KnowledgeBase,
+    base_gazetteer,
+    slug,
+)
+from storyline.entities.normalize import coarse_name, fold_key, split_name, text_key
+from storyline.entities.recognize import Mention, Recognizer
+from storyline.models import Article, ArticleEntity, Entity, EntityType, Span, Variant, replace
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySettings:
+    """``[entities]`` in defaults.toml."""
+
+    aliases: str = ""  # path of the alias file ("" for none)
+    max_chars: int = 200_000  # longer texts are read up to here (the rest keeps no mentions)
+    name_similarity: float = 0.75  # fuzzy ratio of the other names of two people with one surname
+    spelling_similarity: float = 0.8  # fuzzy ratio of two spellings with one sound code
+
+
+@dataclass(slots=True)
+class Local:
+    """One entity inside one article."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    gazetteer: GazetteerEntry | None = None
+
+    @property
+    def fullest(self) -> Mention:
+        return max(self.mentions, key=lambda m: (len(m.tokens), -m.start))
+
+    @property
+    def type(self) -> EntityType:
+        if self.gazetteer is not None:
+            return self.gazetteer.type
+        if any(m.person_cue for m in self.mentions):
+            return "PER"
+        counts = Counter(m.type for m in self.mentions if m.type != "MISC")
+        return counts.most_common(1)[0][0] if counts else "MISC"
+
+
+def _compatible(a: EntityType, b: EntityType) -> bool:
+    return a == b or "MISC" in (a, b)
+
+
+def _position(m: Mention) -> tuple[int, int]:
+    return (0 if m.field == "title" else 1, m.start)
+
+
+def group_mentions(mentions: list[Mention]) -> list[Local]:
+    """Group one article's mentions into entities (see the module docstring)."""
+    by_gaz: dict[str, Local] = {}
+    by_key: dict[str, Local] = {}
+    singles: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: -len(m.tokens)):
+        if m.gazetteer is not None:
+            by_gaz.setdefault(m.gazetteer.id, Local(gazetteer=m.gazetteer)).mentions.append(m)
+        elif len(m.tokens) > 1:
+            by_key.setdefault(m.key, Local()).mentions.append(m)
+        else:
+            singles.append(m)
+    longer = [loc for loc in by_key.values() if loc.type != "LOC"]
+    for m in singles:
+        if m.key in by_key:
+            by_key[m.key].mentions.append(m)
+            continue
+        owners = [
+            loc for loc in longer if m.key in (loc.fullest.key.split()[0], loc.fullest.key.split()[-1])
+        ]
+        if not owners and m.text.isupper() and len(m.text) >= 2:
+            owners = [loc for loc in longer if _initials(loc.fullest.tokens) == m.text.split("-")[0].upper()]
+        if owners:
+            before = [
+                (max((_position(x) for x in loc.mentions if _position(x) < _position(m)), default=None), loc)
+                for loc in owners
+            ]
+            placed = [(p, loc) for p, loc in before if p is not None]
+            if placed:
+                max(placed, key=lambda x: x[0])[1].mentions.append(m)
+            else:
+                max(owners, key=lambda loc: len(loc.mentions)).mentions.append(m)
+            continue
+        by_key.setdefault(m.key, Local()).mentions.append(m)
+    return list(by_gaz.values()) + list(by_key.values())
+
+
+def _initials(tokens: tuple[str, ...]) -> str:
+    return "".join(t[0] for t in tokens if t[:1].isupper())
+
+
+class Resolver:
+    """Gives article entities their ids from the knowledge base (and grows it)."""
+
+    def __init__(self, kb: KnowledgeBase, settings: EntitySettings, banned: set[tuple[str, str]]) -> None:
+        self.kb = kb
+        self.settings = settings
+        self.banned = banned  # (key, entity id) pairs the alias file split apart
+
+    def _ok(self, key: str, entity: KBEntity) -> bool:
+        return (key, entity.id) not in self.banned
+
+    def find(self, local: Local) -> KBEntity | None:
+        kb = self.kb
+        m = local.fullest
+        kind = local.type
+        key = m.key
+        tokens = key.split()
+        if not tokens:
+            return None
+        exact = [e for e in kb.candidates(kb.by_key.get(key, set())) if _compatible(e.type, kind) and self._ok(key, e)]
+        if exact:
+            return max(exact, key=lambda e: e.count)
+        if len(tokens) > 1:
+            return self._person(m, tokens, kind) or self._fuzzy(m, key, kind)
+        # one word: the surname (or first name) of a known person, or a close spelling
+        owners = [
+            e
+            for e in kb.candidates(kb.by_token.get(key, set()))
+            if _compatible(e.type, kind)
+            and self._ok(key, e)
+            and any(fk[0] == key or fk[-1] == key for fk in e.full_keys())
+        ]
+        if owners:
+            return max(owners, key=lambda e: e.count)
+        return self._fuzzy(m, key, kind)
+
+    def _person(self, m: Mention, tokens: list[str], kind: EntityType) -> KBEntity | None:
+        if kind not in ("PER", "MISC"):
+            return None
+        best: tuple[float, int, KBEntity] | None = None
+        raw = list(m.tokens)
+        for pos in (-1, 0):
+            for e in self.kb.candidates(self.kb.by_token.get(tokens[pos], set())):
+                if e.type not in ("PER", "MISC") or not self._ok(m.key, e):
+                    continue
+                for v in e.variants.values():
+                    vk = v.key.split()
+                    if len(vk) < 2 or vk[pos] != tokens[pos]:
+                        continue
+                    vraw = split_name(v.text)
+                    rest_a = raw[:-1] if pos == -1 else raw[1:]
+                    rest_b = vraw[:-1] if pos == -1 else vraw[1:]
+                    score = ratio(fold_key(rest_a), fold_key(rest_b)) / 100
+                    if score < self.settings.name_similarity and coarse_name(rest_a) != coarse_name(rest_b):
+                        continue
+                    cand = (score, e.count, e)
+                    if best is None or cand[:2] > best[:2]:
+                        best = cand
+        return best[2] if best else None
+
+    def _fuzzy(self, m: Mention, key: str, kind: EntityType) -> KBEntity | None:
+        code = coarse_name(list(m.tokens))
+        if len(code) < 2:
+            return None
+        folded = fold_key(list(m.tokens))
+        best: tuple[float, KBEntity] | None = None
+        for e in self.kb.candidates(self.kb.by_coarse.get(code, set())):
+            if not _compatible(e.type, kind) or not self._ok(key, e):
+                continue
+            for v in e.variants.values():
+                if v.key.count(" ") != key.count(" "):
+                    continue
+                score = max(ratio(key, v.key), ratio(folded, fold_key(split_name(v.text)))) / 100
+                if score >= self.settings.spelling_similarity and (best is None or score > best[0]):
+                    best = (score, e)
+        return best[1] if best else None
+
+
+class EntityLinker:
+    """The ``entities`` stage: fills ``Article.entities`` and keeps the knowledge base in the store."""
+
+    name = "entities"
+
+    def __init__(self, config: Config, store: Any | None = None) -> None:
+        self.settings = config.section("entities", EntitySettings)
+        self.store = store
+        self.aliases = Aliases.load(self.settings.aliases or None)
+        self.gazetteer = self._gazetteer()
+        self.kb = KnowledgeBase()
+        self._load()
+        self.banned = self._banned()
+        self.resolver = Resolver(self.kb, self.settings, self.banned)
+        self.recognizer = Recognizer(self.gazetteer, known=lambda key: key in self.kb.by_token)
+        self._links: list[tuple[str, str, int]] = []
+
+    # -- setup -----------------------------------------------------------------------------
+    def _gazetteer(self) -> Gazetteer:
+        base = base_gazetteer()
+        if not self.aliases.entities:
+            return base
+        gaz = Gazetteer()
+        gaz.by_key = dict(base.by_key)
+        gaz.by_fold = dict(base.by_fold)
+        gaz.acronyms = dict(base.acronyms)
+        gaz.non_entities = base.non_entities
+        gaz.max_tokens = base.max_tokens
+        for entry, names in self.aliases.entities:
+            gaz.add(entry, list(names))
+        return gaz
+
+    def _load(self) -> None:
+        load = getattr(self.store, "load_entities", None)
+        if load is None:
+            return
+        for entity, keys in load():
+            e = self.kb.ensure(entity.id, entity.name, entity.type, fixed=entity.id[:4] in ("LOC:", "ORG:"))
+            e.articles = entity.articles
+            for v in entity.variants:
+                key = keys.get((v.text, v.language or "")) or text_key(v.text)
+                self.kb.add_variant(e, v.text, v.language, key, v.first_seen, v.count)
+                e.variants[(v.text, v.language)].last_seen = v.last_seen
+            e.name = entity.name
+        self.kb.dirty.clear()
+        self._apply_merges()
+
+    def _resolve_name(self, name: str) -> KBEntity | None:
+        if name in self.kb.entities:
+            return self.kb.entities[name]
+        hits = self.kb.candidates(self.kb.by_key.get(text_key(name), set()))
+        return max(hits, key=lambda e: e.count) if hits else None
+
+    def _apply_merges(self) -> None:
+        for names in self.aliases.merges:
+            found = [self._resolve_name(n) for n in names]
+            target = found[0]
+            if target is None:
+                continue
+            for other in found[1:]:
+                if other is not None and other.id != target.id:
+                    self._merge(other, target)
+
+    def _merge(self, src: KBEntity, dst: KBEntity) -> None:
+        for slot, var in src.variants.items():
+            self.kb.add_variant(dst, var.text, var.language, var.key, var.first_seen, var.count)
+            dst.variants[slot].last_seen = max(filter(None, [dst.variants[slot].last_seen, var.last_seen]), default=None)
+        dst.articles += src.articles
+        self.kb.redirect[src.id] = dst.id
+        self.kb.entities.pop(src.id, None)
+        self.kb.dirty.add(dst.id)
+        self.kb.removed.add(src.id)
+
+    def _banned(self) -> set[tuple[str, str]]:
+        banned = set()
+        for name, not_ in self.aliases.splits:
+            target = self._resolve_name(not_)
+            ident = target.id if target else not_
+            banned.add((text_key(name), ident))
+            for token in text_key(name).split():
+                banned.add((token, ident))
+        return banned
+
+    # -- the stage ------------------------------------------------------------------------
+    def __call__(self, article: Article) -> Article:
+        out = self._analyse(article)
+        self.flush()
+        return out
+
+    def pipe(self, articles: Iterable[Article], batch_size: int = 64) -> Iterator[Article]:
+        done = [self._analyse(a) for a in articles]
+        self.flush()
+        yield from done
+
+    def _analyse(self, article: Article) -> Article:
+        lang = article.language or article.language_hint
+        limit = self.settings.max_chars
+        mentions = self.recognizer.find(article.title[:limit], lang, "title") if article.title else []
+        mentions += self.recognizer.find(article.text[:limit], lang, "text")
+        seen = article.published
+        entities: dict[str, tuple[KBEntity, list[Mention]]] = {}
+        for local in group_mentions(mentions):
+            entity = self._entity_for(local)
+            for m in local.mentions:
+                self.kb.add_variant(entity, m.text, lang, m.key, seen)
+            slot = entities.setdefault(entity.id, (entity, []))
+            slot[1].extend(local.mentions)
+        result = []
+        for entity, ms in entities.values():
+            entity.articles += 1
+            ms.sort(key=_position)
+            spans = tuple(Span(m.text, m.start, m.end, m.field) for m in ms)
+            result.append(ArticleEntity(entity.id, entity.name, entity.type, spans))
+            self._links.append((article.id, entity.id, len(ms)))
+        result.sort(key=lambda e: (-len(e.mentions), e.id))
+        return replace(article, entities=tuple(result))
+
+    def _entity_for(self, local: Local) -> KBEntity:
+        kb = self.kb
+        gaz = local.gazetteer
+        if gaz is not None:
+            return kb.ensure(gaz.id, gaz.name, gaz.type, fixed=True)
+        found = self.resolver.find(local)
+        kind = local.type
+        if found is not None:
+            if found.type == "MISC" and kind != "MISC":
+                found.type = kind
+            return found
+        m = local.fullest
+        ident = f"{kind.lower()}:{slug(m.key)}"
+        n = 2
+        while ident in kb.entities or ident in kb.redirect:
+            ident = f"{kind.lower()}:{slug(m.key)}-{n}"
+            n += 1
+        return kb.ensure(ident, m.text, kind)
+
+    def flush(self) -> None:
+        """Write what changed in the knowledge base to the store."""
+        if self.store is None or not hasattr(self.store, "save_entities"):
+            self.kb.dirty.clear()
+            self._links.clear()
+            return
+        changed = [self.kb.entities[i] for i in self.kb.dirty if i in self.kb.entities]
+        keys: dict[tuple[str, str, str], str] = {}
+        records = []
+        for e in changed:
+            variants = tuple(
+                Variant(v.text, v.language, v.script, v.count, v.first_seen, v.last_seen) for v in e.variants.values()
+            )
+            for v in e.variants.values():
+                keys[(e.id, v.text, v.language or "")] = v.key
+            records.append(Entity(e.id, e.name, e.type, variants, e.articles))
+        if self.kb.removed:
+            self.store.delete_entities(sorted(self.kb.removed))
+            self.kb.removed.clear()
+        self.store.save_entities(records, keys)
+        self.store.link_article_entities(self._links)
+        self.kb.dirty.clear()
+        self._links.clear()
+
+
+def relink(store: Any, config: Config) -> int:
+    """Forget the knowledge base and resolve every stored article again (after editing aliases)."""
+    store.clear_entities()
+    linker = EntityLinker(config, store)
+    articles = list(store.articles())
+    out = list(linker.pipe(articles))
+    store.update_articles(out)
+    return len(out)
+
+
+def alias_path(config: Config) -> Path | None:
+    value = config.section("entities", EntitySettings).aliases
+    return Path(value) if value else None
+
+
+__all__ = ["EntityLinker", "EntitySettings", "Local", "Resolver", "group_mentions", "relink"]

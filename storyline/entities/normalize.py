@@ -1,0 +1,230 @@
+"""Keys that make one name out of its spellings across languages and scripts.
+
+A press name comes transliterated (Лукашенко, Λουκασένκο, Lukashenko, Lukaschenko,
+Lukašenko) and inflected (Latvian Putins/Putina/Putinu, Greek Λευκορωσίας, German
+Russlands). :func:`token_key` maps every one of those to the same short Latin key in
+four steps, each cheap and language-independent:
+
+1. Greek digraphs first (ου→u, ντ→nd, μπ→mb, γκ→ng, τζ→dz, αι→e...), because a letter-by-letter
+   transliteration turns Πούτιν into "Poutin";
+2. ``anyascii`` for every other script (Cyrillic, Armenian, Georgian, diacritics);
+3. a phonetic-style folding of the spellings the same sound gets in different Latin
+   orthographies: sch/sh/š→s, tsch/ch/č/cz→c, w→v, y/j→i, x→ks, ph→f, doubled letters once;
+4. stripping one inflection ending (longest first, stem of at least three letters kept),
+   from a single list for all languages, so that the name in the gazetteer and the
+   inflected form in the text reduce to the same stem.
+
+The same function is applied to gazetteer names and to text, so it does not matter
+that a stem is not a word. :func:`skeleton` drops the vowels as well; it is a blocking key
+for fuzzy matching (Трамп/Тръмп/Trump all give "trmp").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
+
+_GREEK_START = [("ντ", "d"), ("μπ", "b"), ("γκ", "g")]
+_GREEK = [
+    ("ου", "u"),
+    ("αι", "e"),
+    ("ει", "i"),
+    ("οι", "i"),
+    ("υι", "i"),
+    ("αυ", "av"),
+    ("ευ", "ev"),
+    ("ηυ", "iv"),
+    ("ντ", "nd"),
+    ("μπ", "mb"),
+    ("γκ", "ng"),
+    ("γγ", "ng"),
+    ("τζ", "dz"),
+    ("τσ", "ts"),
+    ("ξ", "ks"),
+    ("ψ", "ps"),
+    ("χ", "h"),
+    ("θ", "t"),
+    ("η", "i"),
+    ("υ", "i"),
+    ("β", "v"),
+]
+_GREEK_RE = re.compile(r"[\u0370-\u03ff]")
+
+# Phonetic folding of Latin spellings (applied in this order, on lower-case ASCII).
+_FOLD = [
+    ("tsch", "c"),
+    ("sch", "s"),
+    ("shch", "sc"),
+    ("tch", "c"),
+    ("sh", "s"),
+    ("ch", "c"),
+    ("cz", "c"),
+    ("sz", "s"),
+    ("zh", "z"),
+    ("kh", "h"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("ck", "k"),
+    ("x", "ks"),
+    ("q", "k"),
+    ("w", "v"),
+    ("y", "i"),
+    ("j", "i"),
+]
+_FOLD_RE = re.compile("|".join(re.escape(a) for a, _ in _FOLD))
+_FOLD_MAP = dict(_FOLD)
+_DOUBLE = re.compile(r"(.)\1+")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+# Inflection endings, in folded form, of the case languages of Europe (Slavic, Baltic,
+# Greek, German genitive -s...). One list for all: a name never needs its ending to be
+# recognised, and the stem only has to be the same on both sides.
+_ENDINGS = sorted(
+    {
+        "iami", "iah", "iam", "ami", "ovi", "evi", "ogo", "ego", "omu", "emu", "ich", "ic", "ih", "im",
+        "iei", "iu", "ia", "ii", "ie", "io", "ei", "oi", "ai", "om", "em", "am", "ou", "ui", "ie",
+        "as", "is", "us", "os", "es", "ias", "iai", "ios", "ius", "eiu", "iem", "ies",
+        "a", "e", "i", "o", "u", "s", "m",
+    },
+    key=len,
+    reverse=True,
+)
+MIN_STEM = 3
+# Bump when a change here changes keys: the shipped gazetteer stores keys made with it.
+KEY_VERSION = 1
+
+
+def _greek(text: str) -> str:
+    text = re.sub(r"\b(ντ|μπ|γκ)", lambda m: dict(_GREEK_START)[m.group(1)], text)
+    for a, b in _GREEK:
+        text = text.replace(a, b)
+    return text
+
+
+def _strip_marks(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=200_000)
+def fold(token: str) -> str:
+    """Lower-case Latin folding of one token, without stripping an ending."""
+    text = token.lower().replace("ß", "ss")
+    if _GREEK_RE.search(text):
+        text = _greek(_strip_marks(text))
+    text = anyascii(text).lower()
+    text = _NON_ALNUM.sub("", text)
+    text = _FOLD_RE.sub(lambda m: _FOLD_MAP[m.group(0)], text)
+    return _DOUBLE.sub(r"\1", text)
+
+
+@lru_cache(maxsize=200_000)
+def strip_ending(folded: str) -> str:
+    """Remove the longest known inflection ending that leaves a stem of ``MIN_STEM`` letters."""
+    if folded.isdigit():
+        return folded
+    stem = folded
+    for ending in _ENDINGS:
+        if folded.endswith(ending) and len(folded) - len(ending) >= MIN_STEM:
+            stem = folded[: -len(ending)]
+            break
+    # then the stem's own final vowels, so that endings which overlap ("-eju"/"-ju",
+    # "-ija"/"-a") reduce to one stem whichever was stripped
+    while len(stem) > MIN_STEM and stem[-1] in "aeiou":
+        stem = stem[:-1]
+    return stem
+
+
+@lru_cache(maxsize=200_000)
+def token_key(token: str) -> str:
+    """The matching key of one name token: folded, then one ending stripped.
+
+    Acronyms (all capitals, up to six letters) keep their letters: "ТАСС" and "TASS"
+    both give "tas", but "EU" does not lose its "u".
+    """
+    core = token
+    if "-" in core:  # "EU-a", "NATO-s": an acronym with a case ending after a hyphen
+        head, _, tail = core.partition("-")
+        if head.isupper() and tail.islower() and len(tail) <= 3:
+            core = head
+    core = core.replace("'", "").replace("’", "")
+    folded = fold(core)
+    if not folded:
+        return ""
+    if core.isupper() and len(core) <= 6:
+        return folded
+    return strip_ending(folded)
+
+
+def name_key(tokens: tuple[str, ...] | list[str]) -> str:
+    """Key of a multi-token name: the token keys joined by spaces."""
+    return " ".join(k for k in (token_key(t) for t in tokens) if k)
+
+
+def fold_key(tokens: tuple[str, ...] | list[str]) -> str:
+    """Folded tokens without ending stripping (the exact-spelling index)."""
+    return " ".join(f for f in (fold(t.replace("'", "").replace("’", "")) for t in tokens) if f)
+
+
+def split_name(text: str) -> list[str]:
+    """Tokens of a name as written ("Kim Jong-un" -> ["Kim", "Jong-un"])."""
+    return [t for t in re.split(r"[\s\u00a0]+", text.strip()) if t]
+
+
+def text_key(text: str) -> str:
+    """:func:`name_key` of a name given as one string."""
+    return name_key(split_name(text))
+
+
+_SOUNDEX = {c: d for d, letters in (("1", "bfpv"), ("2", "cgjkqsxz"), ("3", "dt"), ("4", "l"), ("5", "mn"), ("6", "r"))
+            for c in letters}
+_AFFRICATE = re.compile(r"tsch|dzh|sch|tch|dz|tz|ts|sh|ch|zh|cz|sz")
+
+
+@lru_cache(maxsize=200_000)
+def coarse(token: str) -> str:
+    """A Soundex-style code of one token, across scripts: consonant classes, vowels dropped.
+
+    Looser than :func:`token_key` on purpose: Korean "Jong-un" and Latvian "Čenun", Greek
+    "Τζινπίνγκ" and "Jinping" get one code. Only ever used together with a fuzzy score.
+    """
+    text = token.lower()
+    if _GREEK_RE.search(text):
+        text = _greek(_strip_marks(text))
+    text = _NON_ALNUM.sub("", anyascii(text).lower())
+    text = _AFFRICATE.sub("c", text.replace("ng", "n"))
+    out: list[str] = []
+    prev = ""
+    for ch in text:
+        code = _SOUNDEX.get(ch, "")
+        if code and code != prev:
+            out.append(code)
+        prev = code if code else ("" if ch in "aeiouy" else prev)
+    return "".join(out)
+
+
+_TAIL = re.compile(r"[aeiouy]*[sm]?[aeiouy]*$")
+
+
+def coarse_name(tokens: tuple[str, ...] | list[str]) -> str:
+    """:func:`coarse` of a whole name, each word without its final vowels and -s/-m."""
+    parts = []
+    for t in tokens:
+        low = t.lower()
+        if _GREEK_RE.search(low):
+            low = _greek(_strip_marks(low))
+        low = _NON_ALNUM.sub("", anyascii(low).lower())
+        parts.append(low[:1] + _TAIL.sub("", low[1:]))
+    return coarse("".join(parts))
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(key: str) -> str:
+    """Consonants of a key, doubles collapsed: a coarse blocking key for fuzzy matching."""
+    return _DOUBLE.sub(r"\1", re.sub(r"[aeiou ]", "", key))
+
+
+__all__ = [
+    "KEY_VERSION","fold", "name_key", "skeleton", "split_name", "strip_ending", "text_key", "token_key"]
