@@ -207,6 +207,9 @@ def build_pipeline(config: Config, store: object | None = None, *, upto: str | N
 
     stages: list[Stage] = [Cleaner(config), LanguageIdentifier(config)]
     # later stages are appended here in order: entities, dates, events
+    from storyline.entities import EntityLinker
+
+    stages.append(EntityLinker(config, store))
     from storyline.dates import DateResolver
 
     stages.append(DateResolver(config))

@@ -18,7 +18,7 @@ from storyline.config import Config
 from storyline.errors import EvaluationError
 from storyline.models import Article
 
-PARTS = ("cleaning", "dates", "events")
+PARTS = ("cleaning", "entities", "dates", "events")
 
 
 def analyse(path: Path, config: Config, db: Path) -> tuple[dict[str, Article], Any]:
