@@ -56,7 +56,7 @@ class BsnlpDoc:
     language: str  # gold language, ISO 639-1 (``cz``/``ua`` mapped to ``cs``/``uk``)
     published: str | None  # YYYY-MM-DD when line 3 gives one
     url: str | None
-    title: str
+    title: str  # "" when the document has a single line of text
     body: str
     path: str
     mentions: tuple[BsnlpMention, ...] = ()
@@ -127,6 +127,9 @@ def read_raw(path: Path, topic: str) -> BsnlpDoc:
         rest.pop(0)
     title = rest[0].strip() if rest else ""
     body = "\n".join(rest[1:]).strip("\n")
+    if not body.strip():
+        # a few documents are one line of text with no title
+        title, body = "", title
     m = _DATE.match(date)
     lang_dir = path.parent.name
     return BsnlpDoc(
