@@ -46,14 +46,10 @@ class Found:
     confidence: float
 
 
-@dataclass(slots=True)
-class _Tok:
-    raw: str
-    n: str
-    start: int
-    end: int
-    tags: Tags | None
-    num: int | None
+#: A token is a plain tuple (built ~200k times per second of text, so no class):
+#: (raw text, normalised form, start, end, lexicon tags or None, value if digits).
+_Tok = tuple[str, str, int, int, "Tags | None", "int | None"]
+RAW, N, START, END, TAGS, NUM = range(6)
 
 
 def iso_week(day: Date) -> str:
@@ -91,55 +87,62 @@ class Extractor:
     # ------------------------------------------------------------------ tokens
     def _tokenise(self, text: str) -> list[_Tok]:
         lex = self.lex
+        words = lex.words
+        slow = lex.stemmed or lex.compound or bool(lex.clitics)
+        phrases = lex.phrases
+        not_after = lex.not_after
+        phrase_at: list[int] = []
         toks: list[_Tok] = []
+        append = toks.append
         for match in TOKEN.finditer(text):
             raw = match.group()
             if raw.isdigit():
-                toks.append(_Tok(raw, raw, match.start(), match.end(), None, int(raw) if len(raw) <= 4 else None))
+                append((raw, raw, match.start(), match.end(), None, int(raw) if len(raw) <= 4 else None))
                 continue
             n = norm(raw)
-            tags = lex.lookup(n)
-            if tags is not None and n in lex.not_after and toks and toks[-1].n in lex.not_after[n]:
+            tags = words.get(n)
+            if tags is None and slow and len(n) >= 4:
+                tags = lex.lookup(n)
+            if n in phrases:
+                phrase_at.append(len(toks))
+            if tags is not None and n in not_after and toks and toks[-1][N] in not_after[n]:
                 tags = None  # "la mañana" is the morning, "am Morgen" too
-            toks.append(_Tok(raw, n, match.start(), match.end(), tags, None))
-        if lex.phrases:
-            toks = self._merge_phrases(toks)
+            append((raw, n, match.start(), match.end(), tags, None))
+        if phrase_at:
+            toks = self._merge_phrases(toks, phrase_at)
         return toks
 
-    def _merge_phrases(self, toks: list[_Tok]) -> list[_Tok]:
+    def _merge_phrases(self, toks: list[_Tok], starts: list[int]) -> list[_Tok]:
+        """Fold multi-word entries ("il y a", "letzte woche") into one token each."""
         phrases = self.lex.phrases
         out: list[_Tok] = []
-        i = 0
-        while i < len(toks):
-            bucket = phrases.get(toks[i].n)
-            if bucket:
-                for words, tags in bucket:
-                    k = len(words)
-                    if tuple(t.n for t in toks[i : i + k]) == words:
-                        first, last = toks[i], toks[i + k - 1]
-                        out.append(_Tok(" ".join(t.raw for t in toks[i : i + k]), " ".join(words),
-                                        first.start, last.end, tags, None))
-                        i += k
-                        break
-                else:
-                    out.append(toks[i])
-                    i += 1
-            else:
-                out.append(toks[i])
-                i += 1
+        done = 0
+        for i in starts:
+            if i < done:
+                continue
+            for words, tags in phrases[toks[i][N]]:
+                k = len(words)
+                if tuple(t[N] for t in toks[i : i + k]) == words:
+                    out.extend(toks[done:i])
+                    first, last = toks[i], toks[i + k - 1]
+                    out.append((" ".join(t[RAW] for t in toks[i : i + k]), " ".join(words),
+                                first[START], last[END], tags, None))
+                    done = i + k
+                    break
+        out.extend(toks[done:])
         return out
 
     # ----------------------------------------------------------------- helpers
     def _tag(self, i: int, kind: str) -> object | None:
         if 0 <= i < len(self.toks):
-            tags = self.toks[i].tags
+            tags = self.toks[i][TAGS]
             if tags is not None:
                 return tags.get(kind)
         return None
 
     def _skip_glue(self, i: int, limit: int = 2, *, words_only: bool = False) -> int:
         while limit and i < len(self.toks) and self._tag(i, "GLUE") is not None \
-                and not (words_only and not self.toks[i].raw[:1].isalnum()):
+                and not (words_only and not self.toks[i][RAW][:1].isalnum()):
             i += 1
             limit -= 1
         return i
@@ -147,41 +150,41 @@ class Extractor:
     def _num(self, i: int, low: int, high: int, digits: tuple[int, ...] = (1, 2)) -> int | None:
         if 0 <= i < len(self.toks):
             tok = self.toks[i]
-            if tok.num is not None and len(tok.raw) in digits and low <= tok.num <= high:
-                return tok.num
+            if tok[NUM] is not None and len(tok[RAW]) in digits and low <= tok[NUM] <= high:
+                return tok[NUM]
         return None
 
     def _adjacent(self, i: int, j: int) -> bool:
-        return 0 <= i < j < len(self.toks) and self.toks[i].end == self.toks[j].start
+        return 0 <= i < j < len(self.toks) and self.toks[i][END] == self.toks[j][START]
 
     def _future(self, i: int, j: int) -> bool:
         """Whether the clause around tokens ``i..j`` speaks of what is to come."""
         toks = self.toks
         lo = i
-        while lo > 0 and i - lo < 7 and toks[lo - 1].raw not in _SENTENCE_END:
+        while lo > 0 and i - lo < 7 and toks[lo - 1][RAW] not in _SENTENCE_END:
             lo -= 1
         hi = j
-        while hi < len(toks) and hi - j < 7 and toks[hi].raw not in _SENTENCE_END:
+        while hi < len(toks) and hi - j < 7 and toks[hi][RAW] not in _SENTENCE_END:
             hi += 1
         suffixes = self.lex.fut_suffix
         for k in range(lo, hi):
             if i <= k < j:
                 continue
-            tags = toks[k].tags
+            tags = toks[k][TAGS]
             if tags is not None and "FUT" in tags:
                 return True
-            if suffixes and len(toks[k].n) > 4 and toks[k].n.endswith(suffixes):
+            if suffixes and len(toks[k][RAW]) > 4 and toks[k][RAW].casefold().endswith(suffixes):
                 return True
         return False
 
     def _month_allowed(self, i: int, alone: bool) -> bool:
         """A month name standing alone must look like one (capitalised where that matters)."""
         tok = self.toks[i]
-        if not self.lex.capitalised and tok.tags is not None and tok.tags.get("stemmed") \
-                and tok.raw[:1].isupper() and i > 0 \
-                and self.toks[i - 1].raw not in _SENTENCE_END:
+        if not self.lex.capitalised and tok[TAGS] is not None and tok[TAGS].get("stemmed") \
+                and tok[RAW][:1].isupper() and i > 0 \
+                and self.toks[i - 1][RAW] not in _SENTENCE_END:
             return False
-        if alone and self.lex.capitalised and not tok.raw[:1].isupper():
+        if alone and self.lex.capitalised and not tok[RAW][:1].isupper():
             return False
         return True
 
@@ -259,7 +262,7 @@ class Extractor:
         n = len(self.toks)
         while i < n:
             tok = self.toks[i]
-            if tok.tags is None and tok.num is None:
+            if tok[TAGS] is None and tok[NUM] is None:
                 i += 1
                 continue
             hit = self._at(i)
@@ -267,22 +270,22 @@ class Extractor:
                 i += 1
                 continue
             start, end, value, granularity, confidence = hit
-            out.append(Found(self.toks[start].start, self.toks[end - 1].end, value, granularity, confidence))
+            out.append(Found(self.toks[start][START], self.toks[end - 1][END], value, granularity, confidence))
             i = end
         return out
 
     def _at(self, i: int) -> Hit | None:
         tok = self.toks[i]
-        if tok.num is not None:
+        if tok[NUM] is not None:
             return self._number(i)
-        tags = tok.tags
+        tags = tok[TAGS]
         assert tags is not None
         if "EARLY" in tags:
             j = i + 1
-            while j < len(self.toks) and j - i <= 3 and (self.toks[j].raw == "-" or self._tag(j, "GLUE") is not None):
+            while j < len(self.toks) and j - i <= 3 and (self.toks[j][RAW] == "-" or self._tag(j, "GLUE") is not None):
                 j += 1
-            if j < len(self.toks) and (self.toks[j].tags is not None or self.toks[j].num is not None) \
-                    and "EARLY" not in (self.toks[j].tags or {}):
+            if j < len(self.toks) and (self.toks[j][TAGS] is not None or self.toks[j][NUM] is not None) \
+                    and "EARLY" not in (self.toks[j][TAGS] or {}):
                 inner = self._at(j)
                 if inner is not None:
                     return (i, *inner[1:])
@@ -294,7 +297,7 @@ class Extractor:
             hit = self._month_first(i, int(tags.get("MON") or tags["MONW"]), strong="MON" in tags)
             if hit is not None:
                 return hit
-        if "WD" in tags and (tok.raw[:1].isupper() or not self.lex.weekdays_capitalised):
+        if "WD" in tags and (tok[RAW][:1].isupper() or not self.lex.weekdays_capitalised):
             return self._weekday(i, i, int(tags["WD"]), None)
         if "REL" in tags:
             return self._relative_day(i, int(tags["REL"]))
@@ -331,8 +334,8 @@ class Extractor:
             return self._season(i, i, str(tags["SEASON"]), None)
         if self.vague and "VAGUE" in tags:
             nxt = self.toks[i + 1] if i + 1 < len(self.toks) else None
-            if nxt is not None and (nxt.num is not None or (nxt.tags is not None and (
-                    "NUMW" in nxt.tags or "UNIT" in nxt.tags))):
+            if nxt is not None and (nxt[NUM] is not None or (nxt[TAGS] is not None and (
+                    "NUMW" in nxt[TAGS] or "UNIT" in nxt[TAGS]))):
                 return None  # "the past three years" is a duration
             return i, i + 1, str(tags["VAGUE"]), "unknown", 0.3
         return None
@@ -340,10 +343,10 @@ class Extractor:
     # numbers ---------------------------------------------------------------
     def _number(self, i: int) -> Hit | None:
         tok = self.toks[i]
-        assert tok.num is not None
-        if len(tok.raw) == 4:
-            return self._year_first(i, tok.num)
-        if len(tok.raw) <= 2 and 1 <= tok.num <= 31:
+        assert tok[NUM] is not None
+        if len(tok[RAW]) == 4:
+            return self._year_first(i, tok[NUM])
+        if len(tok[RAW]) <= 2 and 1 <= tok[NUM] <= 31:
             numeric = self._numeric_dmy(i)
             if numeric is not None:
                 return numeric
@@ -363,10 +366,10 @@ class Extractor:
             return None
         if i + 4 >= len(t):
             return None
-        sep = t[i + 1].raw
-        if sep not in _ADJACENT_SEPARATORS or t[i + 3].raw != sep:
+        sep = t[i + 1][RAW]
+        if sep not in _ADJACENT_SEPARATORS or t[i + 3][RAW] != sep:
             return None
-        a, b = t[i].num, t[i + 2].num
+        a, b = t[i][NUM], t[i + 2][NUM]
         year = self._num(i + 4, 1000, 2199, (4,))
         if a is None or b is None or year is None:
             return None
@@ -379,7 +382,7 @@ class Extractor:
 
     def _day_month(self, i: int) -> tuple[int, int | None, int, int] | None:
         """DAY [ordinal] [of] MONTH [YEAR] → (end, year, month, day)."""
-        day = self.toks[i].num
+        day = self.toks[i][NUM]
         assert day is not None
         j = i + 1
         if j < len(self.toks) and self._tag(j, "ORD") is not None and self._adjacent(i, j):
@@ -444,7 +447,7 @@ class Extractor:
         if second is None:
             return None
         end, year, month, day2 = second
-        day1 = self.toks[i].num
+        day1 = self.toks[i][NUM]
         assert day1 is not None
         if day1 >= day2:
             return None
@@ -461,10 +464,10 @@ class Extractor:
         if not 1000 <= year <= 2199:
             return None
         # ISO 2023-09-15 / 2023-09 / 2023/09/15
-        if i + 2 < len(t) and t[i + 1].raw in ("-", "/") and self._adjacent(i, i + 1) and self._adjacent(i + 1, i + 2):
+        if i + 2 < len(t) and t[i + 1][RAW] in ("-", "/") and self._adjacent(i, i + 1) and self._adjacent(i + 1, i + 2):
             month = self._num(i + 2, 1, 12, (2,))
             if month is not None:
-                if i + 4 < len(t) and t[i + 3].raw == t[i + 1].raw and self._adjacent(i + 2, i + 3) \
+                if i + 4 < len(t) and t[i + 3][RAW] == t[i + 1][RAW] and self._adjacent(i + 2, i + 3) \
                         and self._adjacent(i + 3, i + 4):
                     day = self._num(i + 4, 1, 31, (2, 1))
                     date = _valid(year, month, day) if day is not None else None
@@ -474,7 +477,7 @@ class Extractor:
         # YEAR [.] [gada] [DAY .] MONTH [DAY]  (lv "2000.gada jūlijā", hu "2023. július 15.")
         j = i + 1
         steps = 0
-        while j < len(t) and steps < 3 and (t[j].raw == "." or self._tag(j, "YEARW") is not None
+        while j < len(t) and steps < 3 and (t[j][RAW] == "." or self._tag(j, "YEARW") is not None
                                             or self._tag(j, "GLUE") is not None):
             j += 1
             steps += 1
@@ -482,7 +485,7 @@ class Extractor:
             day_first = self._num(j, 1, 31)
             if day_first is not None:
                 k = j + 1
-                if k < len(t) and t[k].raw == ".":
+                if k < len(t) and t[k][RAW] == ".":
                     k += 1
                 month = self._tag(k, "MON")
                 if month is not None:
@@ -495,14 +498,14 @@ class Extractor:
                 if day_after is not None:
                     date = _valid(year, int(month), day_after)
                     if date is not None:
-                        end = j + 2 if not (j + 2 < len(t) and t[j + 2].raw == ".") else j + 3
+                        end = j + 2 if not (j + 2 < len(t) and t[j + 2][RAW] == ".") else j + 3
                         return i, end, date.isoformat(), "day", 0.9
                 return i, j + 1, f"{year:04d}-{int(month):02d}", "month", 0.9
         # decades: 1990s, 1990's
         nxt = t[i + 1] if i + 1 < len(t) else None
-        if nxt is not None and self._adjacent(i, i + 1) and nxt.n == "s" and year % 10 == 0:
+        if nxt is not None and self._adjacent(i, i + 1) and nxt[N] == "s" and year % 10 == 0:
             return i, i + 2, f"{year // 10:03d}", "decade", 0.8
-        if i + 2 < len(t) and nxt is not None and nxt.raw in ("'", "’") and t[i + 2].n == "s" and year % 10 == 0:
+        if i + 2 < len(t) and nxt is not None and nxt[RAW] in ("'", "’") and t[i + 2][N] == "s" and year % 10 == 0:
             return i, i + 3, f"{year // 10:03d}", "decade", 0.8
         return self._bare_year(i, year)
 
@@ -512,16 +515,16 @@ class Extractor:
             return None
         prev = t[i - 1] if i > 0 else None
         nxt = t[i + 1] if i + 1 < len(t) else None
-        if prev is not None and (prev.raw in "$€£¥#№" or (prev.raw in ",." and self._adjacent(i - 1, i))):
+        if prev is not None and (prev[RAW] in "$€£¥#№" or (prev[RAW] in ",." and self._adjacent(i - 1, i))):
             return None
-        if nxt is not None and (nxt.raw in ("%", "‰") or (nxt.raw in ",." and self._adjacent(i, i + 1)
-                                                           and i + 2 < len(t) and t[i + 2].num is not None
+        if nxt is not None and (nxt[RAW] in ("%", "‰") or (nxt[RAW] in ",." and self._adjacent(i, i + 1)
+                                                           and i + 2 < len(t) and t[i + 2][NUM] is not None
                                                            and self._adjacent(i + 1, i + 2))):
             return None
-        if nxt is not None and nxt.raw in ("-", "–", "/") and i + 2 < len(t) and t[i + 2].num is not None \
-                and len(t[i + 2].raw) == 4:
+        if nxt is not None and nxt[RAW] in ("-", "–", "/") and i + 2 < len(t) and t[i + 2][NUM] is not None \
+                and len(t[i + 2][RAW]) == 4:
             return i, i + 3, f"{year:04d}", "year", 0.7
-        confident = prev is not None and (prev.tags is not None and ("GLUE" in prev.tags or "YEARW" in prev.tags))
+        confident = prev is not None and (prev[TAGS] is not None and ("GLUE" in prev[TAGS] or "YEARW" in prev[TAGS]))
         return i, i + 1, f"{year:04d}", "year", 0.85 if confident else 0.6
 
     # months ----------------------------------------------------------------
@@ -529,7 +532,7 @@ class Extractor:
         t = self.toks
         j = self._skip_glue(i + 1, 1)
         day = self._num(j, 1, 31)
-        if day is not None and not (j + 1 < len(t) and t[j + 1].raw == ":") and self._month_allowed(i, alone=False):
+        if day is not None and not (j + 1 < len(t) and t[j + 1][RAW] == ":") and self._month_allowed(i, alone=False):
             end = j + 1
             if self._tag(end, "ORD") is not None and self._adjacent(j, end):
                 end += 1
@@ -563,7 +566,7 @@ class Extractor:
         end = i + 1
         # "Friday, September 15" / "viernes 15 de septiembre": the absolute date wins
         j = self._skip_glue(end, 2)
-        if j < len(t) and t[j].num is not None and len(t[j].raw) <= 2:
+        if j < len(t) and t[j][NUM] is not None and len(t[j][RAW]) <= 2:
             day = self._day_month(j)
             if day is not None:
                 hit = self._maybe_range(j, day)
@@ -615,7 +618,7 @@ class Extractor:
         j = self._skip_glue(i + 1, 2, words_only=True)
         if j >= len(self.toks):
             return None
-        tags = self.toks[j].tags
+        tags = self.toks[j][TAGS]
         if tags is None:
             num = self._num(j, 1, 31)
             if num is not None and mod == 1:  # "el próximo 2 de mayo": the next such day
@@ -626,7 +629,7 @@ class Extractor:
                     if date is not None:
                         return i, end, date.isoformat(), "day", 0.85
             return None
-        if "WD" in tags and (self.toks[j].raw[:1].isupper() or not self.lex.weekdays_capitalised):
+        if "WD" in tags and (self.toks[j][RAW][:1].isupper() or not self.lex.weekdays_capitalised):
             return self._weekday(i, j, int(tags["WD"]), mod)
         if "SEASON" in tags:
             return self._season(i, j, str(tags["SEASON"]), mod)
@@ -669,7 +672,7 @@ class Extractor:
         t = self.toks
         if i >= len(t):
             return None
-        amount = t[i].num if t[i].num is not None and len(t[i].raw) <= 3 else self._tag(i, "NUMW")
+        amount = t[i][NUM] if t[i][NUM] is not None and len(t[i][RAW]) <= 3 else self._tag(i, "NUMW")
         if amount is None:
             return None
         j = self._skip_glue(i + 1, 1)
@@ -727,7 +730,7 @@ class Extractor:
         t = self.toks
         number = self._tag(i, "ORDW")
         j = i + 1 if number is not None else i
-        while j < len(t) and t[j].raw == "-":
+        while j < len(t) and t[j][RAW] == "-":
             j += 1
         if self._tag(j, "QUARTER") is None:
             return None

@@ -167,7 +167,7 @@ def lexicon(language: str | None) -> Lexicon:
         capitalised=lang in CAPITALISED,
         compound=lang in COMPOUNDING,
         stemmed=lang in STEMMED,
-        fut_suffix=tuple(norm(s) for s in table.get("fut_suffix", ())),
+        fut_suffix=tuple(s.casefold() for s in table.get("fut_suffix", ())),  # accents matter: "será" ≠ "para"
         clitics=tuple(table.get("clitics", ())),
     )
     months, days = _babel_names(lang)
