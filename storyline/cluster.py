@@ -31,7 +31,7 @@ import json
 import logging
 import math
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -211,6 +211,19 @@ def _overlap(a: Mapping[str, float], b: Mapping[str, float], b_norm: float) -> f
     return dot / (na * b_norm) if na else 0.0
 
 
+def better_name(old: str | None, new: str) -> str:
+    """The display name to keep for an entity: a Latin-script name over another script
+    (cards are read across languages), else the one seen first."""
+    if old is None:
+        return new
+    return new if _latin_share(new) > _latin_share(old) + 0.5 else old
+
+
+def _latin_share(name: str) -> float:
+    letters = [c for c in name if c.isalpha()]
+    return sum(c < "\u0250" for c in letters) / len(letters) if letters else 0.0
+
+
 def event_id_for(article_id: str) -> str:
     """A persistent event id derived from the article that opened the event."""
     return "ev-" + hashlib.blake2b(article_id.encode("utf-8"), digest_size=6).hexdigest()
@@ -326,6 +339,8 @@ class OnlineEventClusterer:
         self._profiles: dict[str, tuple[int, tuple[np.ndarray, float, float, str | None]]] = {}
         self.merged_into: dict[str, str] = {}  # event id merged away -> the id that took it
         self.retired: list[EventState] = []  # events that left memory (behind the stream)
+        # events of an old time window, for an article that arrives late: (first day, last day) -> states
+        self.loader: Callable[[int, int], Iterable[EventState]] | None = None
 
     # -- river's contract ---------------------------------------------------
     def _get_params(self) -> dict[str, Any]:
@@ -464,6 +479,7 @@ class OnlineEventClusterer:
     def _score_candidates(self, x: Item) -> list[tuple[str, float, tuple[ScorePart, ...]]]:
         span = date_interval(x.date)
         day = None if span is None or span[1] - span[0] > 62 else (span[0] + span[1]) // 2
+        self._revive(day)
         ranked = []
         for eid in self._candidates(x, day):
             parts = self.parts(x, self.events[eid], span)
@@ -498,7 +514,8 @@ class OnlineEventClusterer:
             ev.sources.append(x.source)
         if x.title:
             ev.titles.append((x.language or "", x.title, round(closeness, 4)))
-        ev.names.update(x.names)
+        for e, name in x.names.items():
+            ev.names[e] = better_name(ev.names.get(e), name)
         for p in x.persons:
             if p not in ev.persons:
                 ev.persons.append(p)
@@ -527,7 +544,8 @@ class OnlineEventClusterer:
         a.articles.extend(b.articles)
         a.sources.extend(s for s in b.sources if s not in a.sources)
         a.titles.extend(b.titles)
-        a.names.update(b.names)
+        for e, name in b.names.items():
+            a.names[e] = better_name(a.names.get(e), name)
         a.persons.extend(p for p in b.persons if p not in a.persons)
         seen = [s for s in (a.first_seen, b.first_seen) if s]
         a.first_seen = min(seen) if seen else None
@@ -548,6 +566,37 @@ class OnlineEventClusterer:
             eid = self.merged_into[eid]
         return eid
 
+    def _revive(self, day: int | None) -> None:
+        """An article dated behind the memory horizon (a late or back-filled report):
+        bring back the events of its time window, from those retired in this batch
+        and from :attr:`loader` (the store)."""
+        if day is None or self._latest_day is None:
+            return
+        if day - self.window_days > self._latest_day - self.retention_days:
+            return
+        lo, hi = day - self.window_days, day + self.window_days
+        found: dict[str, EventState] = {}
+        if self.loader is not None:
+            found.update((st.id, st) for st in self.loader(lo, hi))
+        for st in self.retired:  # newer than what the store holds
+            rng = st.day_range()
+            if rng is not None and rng[1] >= lo and rng[0] <= hi:
+                found[st.id] = st
+        for st in found.values():
+            if st.id not in self.events and st.id not in self.merged_into:
+                self._take(st)
+
+    def _take(self, st: EventState) -> None:
+        self.events[st.id] = st
+        self._by_key[st.key] = st.id
+        if self._index is None:
+            self._index = _Bucketed(len(st.vsum), self.window_days)
+        self._index.put(st.key, st.centroid(), st.main_day())
+        for e in st.entities:
+            q = self._by_entity.setdefault(e, deque(maxlen=self.per_entity))
+            if st.id not in q:
+                q.append(st.id)
+
     def _forget_old(self) -> None:
         """Let events far behind the stream leave memory (they stay in the store)."""
         if self._latest_day is None or self._index is None:
@@ -562,13 +611,7 @@ class OnlineEventClusterer:
     def load(self, states: Iterable[EventState]) -> None:
         """Take back events from an earlier run (their state as stored)."""
         for st in states:
-            self.events[st.id] = st
-            self._by_key[st.key] = st.id
-            if self._index is None:
-                self._index = _Bucketed(len(st.vsum), self.window_days)
-            self._index.put(st.key, st.centroid(), st.main_day())
-            for e in st.entities:
-                self._by_entity.setdefault(e, deque(maxlen=self.per_entity)).append(st.id)
+            self._take(st)
             rng = st.day_range()
             if rng and (self._latest_day is None or rng[1] > self._latest_day):
                 self._latest_day = rng[1]

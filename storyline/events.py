@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import msgspec
 
 from storyline import meetings as meet
-from storyline.cluster import Decision, EventState, Item, OnlineEventClusterer, iso_day
+from storyline.cluster import Decision, EventState, Item, OnlineEventClusterer, better_name, iso_day
 from storyline.config import Config
 from storyline.dedup import NearDuplicates, Translations
 from storyline.models import Article, Event, replace
@@ -63,13 +63,17 @@ def _city_names() -> frozenset[str]:
     return frozenset(c["name"].casefold() for c in cities.values())
 
 
-def card(ev: EventState) -> Event:
-    """The event card of a clusterer state."""
+def card(ev: EventState, reports: Sequence[meet.ArticleMeeting] = ()) -> Event:
+    """The event card of a clusterer state (``reports``: the meetings its articles report,
+    whose places say where the event happened)."""
+    votes: Counter[str] = Counter()
+    for r in reports:
+        votes.update({p: 1.0 / (rank + 1) for rank, p in enumerate(r.places)})
     place = None
     if ev.places:
         ranked = sorted(
             ev.places.items(),
-            key=lambda kv: (not _is_city(ev.names.get(kv[0], kv[0])), -kv[1], kv[0]),
+            key=lambda kv: (not _is_city(ev.names.get(kv[0], kv[0])), -votes.get(kv[0], 0.0), -kv[1], kv[0]),
         )
         place = ev.names.get(ranked[0][0], ranked[0][0])
     df = ev.entity_df
@@ -134,6 +138,7 @@ class EventClusterer:
         self.translations = Translations()
         self.event_of: dict[str, str] = {}  # article -> event, for copies of recent articles
         self.reports: dict[str, list[meet.ArticleMeeting]] = {}
+        self.names: dict[str, str] = {}  # entity id -> best display name seen (Latin script preferred)
         if store is not None:
             self._load(store)
 
@@ -142,8 +147,14 @@ class EventClusterer:
 
         if not isinstance(store, SQLiteStore):
             return
-        states = [_dec.decode(blob) for _, blob in store.event_states()]
-        self.clusterer.load(states)
+        latest = store.latest_event_day()
+        since = None if latest is None else iso_day(latest - self.settings.retention_days)
+        self.clusterer.load(_dec.decode(blob) for _, blob in store.event_states(since))
+
+        def load_window(first: int, last: int) -> list[EventState]:
+            return [_dec.decode(b) for _, b in store.event_states_between(iso_day(first), iso_day(last))]
+
+        self.clusterer.loader = load_window
         freq = store.events_meta("entity_frequencies")
         if freq is not None:
             self.frequencies = EntityFrequencies.from_dict(msgspec.json.decode(freq))
@@ -171,6 +182,8 @@ class EventClusterer:
         merges: list[tuple[str, str]] = []
         for article, rep in zip(batch, reps, strict=True):
             item = Item.of(rep, article)
+            for e in article.entities:
+                self.names[e.id] = better_name(self.names.get(e.id), e.name)
             original = self.near.find_or_add(article)
             kind = "near-duplicate"
             if original is None and self.settings.translations:
@@ -223,10 +236,12 @@ class EventClusterer:
         states = [known[e] for e in sorted(live) if e in known]
         names: dict[str, str] = {}
         for st in states:
+            for e in st.names:  # a Greek-only event still gets "Vladimir Putin" on its card
+                st.names[e] = better_name(st.names[e], self.names.get(e, st.names[e]))
             names.update(st.names)
         for kept, gone in merges:
             store.merge_events(self._current(kept), gone, "an article matched both events")
-        store.save_events(((card(st), st.n, _enc.encode(st)) for st in states), names)
+        store.save_events(((card(st, self.reports.get(st.id, ())), st.n, _enc.encode(st)) for st in states), names)
         rows = []
         for d, article, detail in decisions:
             if d is None:
@@ -250,7 +265,7 @@ class EventClusterer:
                 store.log_event("create", d.event, None, f"opened by {article.id}")
         found = []
         for st in states:
-            c = card(st)
+            c = card(st, self.reports.get(st.id, ()))
             m = meet.combine(st.id, self.reports.get(st.id, []), c.place, c.date)
             if m is not None:
                 found.append(m)

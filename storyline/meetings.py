@@ -97,6 +97,7 @@ class ArticleMeeting:
     host: str | None
     visit: bool
     evidence: str
+    places: tuple[str, ...] = ()  # place entity ids named close to the trigger words, most often first
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -115,6 +116,11 @@ def extract(article: Article) -> ArticleMeeting | None:
     mentions = sorted(
         (m.start, e.id) for e in people for m in e.mentions if m.field == "text"
     )
+    place_mentions = sorted(
+        (m.start, e.id) for e in article.entities if e.type == "LOC" for m in e.mentions if m.field == "text"
+    )
+    place_starts = [s for s, _ in place_mentions]
+    places: Counter[str] = Counter()
     if not mentions:
         return None
     starts = [s for s, _ in mentions]
@@ -132,6 +138,10 @@ def extract(article: Article) -> ArticleMeeting | None:
         if len(near) < 2:
             continue
         found.update(near)
+        # where they met: a place named close to the trigger ("met … in Sochi", "nach Sotschi")
+        plo = bisect_left(place_starts, m.start() - WINDOW // 2)
+        phi = bisect_right(place_starts, m.end() + WINDOW // 2)
+        places.update({eid for _, eid in place_mentions[plo:phi]})
         if not evidence:
             evidence = _sentence(text, m.start(), m.end())
         if m.group("visit"):
@@ -141,13 +151,20 @@ def extract(article: Article) -> ArticleMeeting | None:
                 guests[before[-1][1]] += 1
     if not found:
         return None
-    participants = tuple(sorted(found, key=lambda e: (-found[e], -counts[e], e)))
+    # the people the meeting words keep coming back to, not everyone named once nearby
+    top = max(found.values())
+    participants = tuple(
+        sorted((e for e in found if found[e] * 2 >= top), key=lambda e: (-found[e], -counts[e], e))
+    )
+    if len(participants) < 2:
+        participants = tuple(sorted(found, key=lambda e: (-found[e], -counts[e], e)))[:2]
     guest = guests.most_common(1)[0][0] if guests else None
     host = None
     if guest is not None:
         others = [p for p in participants if p != guest]
         host = others[0] if others else None
-    return ArticleMeeting(article.id, participants, guest, host, visit, evidence)
+    ranked_places = tuple(p for p, _ in places.most_common())
+    return ArticleMeeting(article.id, participants, guest, host, visit, evidence, ranked_places)
 
 
 def combine(

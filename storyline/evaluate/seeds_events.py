@@ -34,7 +34,7 @@ def _date_ok(ours: str | None, gold: str) -> bool:
 
 
 def score(gold: dict[str, Any], articles: dict[str, Article], store: Any) -> dict[str, Any]:
-    names = {e.id: e.name for a in articles.values() for e in a.entities}
+    names = store.entity_names({e.id for a in articles.values() for e in a.entities})
     pred = {n: a.event_id or a.id for n, a in articles.items()}
     gold_event = {n: ev["id"] for ev in gold["events"] for n in ev["articles"]}
     ours = {frozenset(n for n in pred if pred[n] == e) for e in set(pred.values())}

@@ -378,10 +378,30 @@ class EventsTables:
         """The clusterer state of stored events (dated on or after ``since``)."""
         if since:
             rows = self.db.execute(
-                "SELECT id, state FROM events WHERE state IS NOT NULL AND (date IS NULL OR date >= ?)", (since,)
+                "SELECT id, state FROM events WHERE state IS NOT NULL AND (date IS NULL OR substr(date, -10) >= ?)",
+                (since,),
             )
         else:
             rows = self.db.execute("SELECT id, state FROM events WHERE state IS NOT NULL")
+        return [(str(i), bytes(s)) for i, s in rows]
+
+    def latest_event_day(self) -> int | None:
+        """The day number of the latest event date stored (``None``: no dated event)."""
+        import datetime as dt
+
+        row = self.db.execute("SELECT max(substr(date, -10)) FROM events WHERE date IS NOT NULL").fetchone()
+        try:
+            return dt.date.fromisoformat(row[0]).toordinal() if row and row[0] else None
+        except ValueError:
+            return None
+
+    def event_states_between(self, first: str, last: str) -> list[tuple[str, bytes]]:
+        """Clusterer state of events whose dates touch ``first``..``last`` (ISO days)."""
+        rows = self.db.execute(
+            "SELECT id, state FROM events WHERE state IS NOT NULL AND substr(date, 1, 10) <= ?"
+            " AND substr(date, -10) >= ?",
+            (last, first),
+        )
         return [(str(i), bytes(s)) for i, s in rows]
 
     def event_articles(self, event_id: str) -> list[Article]:
