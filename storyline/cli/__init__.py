@@ -28,9 +28,9 @@ def main(
 
 
 def _register() -> None:
-    from storyline.cli import core, evaluate, events, serve
+    from storyline.cli import core, entities, evaluate, events, serve
 
-    for module in (core, evaluate, events, serve):
+    for module in (core, entities, evaluate, events, serve):
         module.register(app)
 
 

@@ -20,7 +20,7 @@ from storyline.evaluate.bsnlp_data import load_topic_docs
 
 log = logging.getLogger(__name__)
 
-PARTS: tuple[str, ...] = ("language", "clustering")
+PARTS: tuple[str, ...] = ("language", "clustering", "entities")
 
 
 def evaluate(path: Path, config: Config, parts: tuple[str, ...] = PARTS) -> dict[str, Any]:
