@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import random
 import statistics
 import sys
@@ -42,7 +43,7 @@ def word(rng: random.Random) -> str:
 def build(path: Path, n: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     vocab = [word(rng) for _ in range(20_000)]
-    weights = [1 / (i + 1) for i in range(len(vocab))]  # Zipf-like: a few words are everywhere
+    weights = list(itertools.accumulate(1 / (i + 1) for i in range(len(vocab))))  # Zipf-like, cumulative
     entities = [(f"bench:e{i}", (word(rng) + " " + word(rng)).title()) for i in range(2_000)]
     n_events = max(1, n // 8)
     events_of: dict[int, list[str]] = {}
@@ -54,14 +55,14 @@ def build(path: Path, n: int, seed: int = 7) -> None:
             ev = rng.randrange(n_events)
             erng = random.Random(ev)
             actors = [entities[erng.randrange(len(entities))] for _ in range(3)]
-            words = rng.choices(vocab, weights=weights, k=rng.randint(60, 140))
-            title_words = rng.choices(vocab, weights=weights, k=6)
+            words = rng.choices(vocab, cum_weights=weights, k=rng.randint(60, 140))
+            title_words = rng.choices(vocab, cum_weights=weights, k=6)
             spans = []
             text = " ".join(words)
             for eid, name in actors:
                 form = name.translate(table) if table else name
                 at = len(text) + 1
-                text = text + " " + form + " " + " ".join(rng.choices(vocab, weights=weights, k=10))
+                text = text + " " + form + " " + " ".join(rng.choices(vocab, cum_weights=weights, k=10))
                 spans.append(ArticleEntity(id=eid, name=name, type="PER", mentions=(Span(form, at, at + len(form)),)))
             title = " ".join(title_words).capitalize()
             if table:

@@ -28,7 +28,6 @@ import functools
 import hashlib
 import logging
 import re
-import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -113,11 +112,24 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", s).strip()
 
 
+class _AsciiTable(dict[int, str]):
+    """``str.translate`` table filled on first sight of each character: anyascii one
+    character at a time (which is how anyascii works), at the speed of ``translate``."""
+
+    def __missing__(self, cp: int) -> str:
+        value = anyascii(chr(cp))
+        self[cp] = value
+        return value
+
+
+_ASCII = _AsciiTable()
+
+
 def translit(folded: str) -> str:
     """Latin transliteration of already-folded text ('' when it is Latin already)."""
     if folded.isascii():
         return ""
-    return fold(anyascii(folded))
+    return fold(folded.translate(_ASCII))
 
 
 def _is_token_char(ch: str) -> bool:
@@ -169,6 +181,7 @@ class IndexRow:
     latin: str  # transliteration of title and body, empty for Latin-script articles
     ents: str  # entity tokens, repeated by mention count (capped) so bm25 sees salience
     names: tuple[tuple[str, str], ...]  # (name key, entity id) for every surface form
+    meta: str = ""  # language and month tokens, so filters narrow the match inside FTS5
 
 
 def index_row(article: Article) -> IndexRow:
@@ -184,7 +197,35 @@ def index_row(article: Article) -> IndexRow:
             key = name_key(surface)
             if len(key) >= 3:
                 names.add((key, ent.id))
-    return IndexRow(title=title, body=body, latin=latin, ents=" ".join(ents), names=tuple(sorted(names)))
+    meta = " ".join(t for t in (language_token(article.language), month_token(article.published)) if t)
+    return IndexRow(title=title, body=body, latin=latin, ents=" ".join(ents), names=tuple(sorted(names)), meta=meta)
+
+
+def language_token(language: str | None) -> str:
+    """Index token of a language code (``el`` → ``zlel``)."""
+    return "zl" + "".join(tokens(fold(language))) if language else ""
+
+
+def month_token(published: str | None) -> str:
+    """Index token of a publication month (``2023-09-15`` → ``zm202309``)."""
+    if not published or len(published) < 7 or not published[:4].isdigit() or not published[5:7].isdigit():
+        return ""
+    return f"zm{published[:4]}{published[5:7]}"
+
+
+MAX_FILTER_MONTHS = 60
+
+
+def month_tokens(since: str | None, until: str | None) -> list[str]:
+    """Month tokens covering ``since``..``until`` (both needed, at most five years)."""
+    if not since or not until or not since[:4].isdigit() or not until[:4].isdigit():
+        return []
+    y0, m0 = int(since[:4]), int(since[5:7]) if since[5:7].isdigit() else 1
+    y1, m1 = int(until[:4]), int(until[5:7]) if until[5:7].isdigit() else 12
+    n = (y1 - y0) * 12 + (m1 - m0) + 1
+    if n <= 0 or n > MAX_FILTER_MONTHS:
+        return []
+    return [f"zm{y0 + (m0 - 1 + k) // 12:04d}{(m0 - 1 + k) % 12 + 1:02d}" for k in range(n)]
 
 
 # -- queries -------------------------------------------------------------------------
@@ -337,23 +378,27 @@ class NameLookup:
         found = tuple(self.store.entities_named(key))
         if found or not raw:
             return found
-        kb = getattr(self.store, "entity", None)
-        if callable(kb):
-            try:
-                ent = kb(raw)
-            except sqlite3.OperationalError:  # a database from before the entities stage
-                return ()
-            if ent is not None:
-                return (ent.id,)
-        return ()
+        from storyline.web.views import _kb
+
+        kb = _kb(self.store, "entity")
+        ent = kb(raw) if kb is not None else None
+        return (ent.id,) if ent is not None else ()
 
 
 def _quote(words: Sequence[str]) -> str:
     return '"' + " ".join(w.replace('"', '""') for w in words) + '"'
 
 
-def fts_expression(parsed: ParsedQuery, entity: str | None = None) -> str:
-    """The FTS5 MATCH expression for a parsed query (empty when it matches nothing)."""
+def fts_expression(
+    parsed: ParsedQuery,
+    entity: str | None = None,
+    language: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> str:
+    """The FTS5 MATCH expression for a parsed query (empty when it has no words and no
+    entity). Language and dates narrow it inside FTS5 (the SQL filters still decide
+    exact days); alone they do not make an expression: listing by them is plain SQL."""
     parts: list[str] = []
     for t in parsed.terms:
         star = " *" if t.prefix else ""
@@ -367,6 +412,11 @@ def fts_expression(parsed: ParsedQuery, entity: str | None = None) -> str:
         parts.append("(" + " OR ".join(alts) + ")" if len(alts) > 1 else alts[0])
     if entity:
         parts.append(f"ents : {entity_token(entity)}")
+    if parts and language:
+        parts.append(f"meta : {language_token(language)}")
+    months = month_tokens(since, until) if parts else []
+    if months:
+        parts.append("meta : (" + " OR ".join(months) + ")")
     return " AND ".join(parts)
 
 
@@ -447,7 +497,7 @@ def search(store: SQLiteStore, query: SearchQuery) -> SearchResult:
     parsed = parse(query.q, NameLookup(store))
     if query.q.strip() and not parsed.terms:
         return SearchResult(total=0, hits=(), query=query)
-    expr = fts_expression(parsed, query.entity)
+    expr = fts_expression(parsed, query.entity, query.language, query.since, query.until)
     total, rows = store.search_rows(expr, query)
     words = parsed.words
     prefixes = parsed.prefixes

@@ -218,15 +218,17 @@ def api_articles(
         limit=limit,
         offset=offset,
     )
-    total, found = store.search_rows(_entity_expr(query.entity), query)
+    total, found = store.search_rows(_entity_expr(query), query)
     rows = [article_summary(r.article, r.event_id, r.story_id) for r in found]
     return _listing(rows, format, "articles", limit, offset, total)
 
 
-def _entity_expr(entity: str | None) -> str:
+def _entity_expr(query: SearchQuery) -> str:
     from storyline.search import ParsedQuery, fts_expression
 
-    return fts_expression(ParsedQuery(terms=()), entity) if entity else ""
+    if not query.entity:
+        return ""
+    return fts_expression(ParsedQuery(terms=()), query.entity, query.language, query.since, query.until)
 
 
 @router.get("/articles/{article_id:path}", summary="One article, whole")

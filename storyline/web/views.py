@@ -79,13 +79,23 @@ def parse_day(value: str | None) -> dt.date | None:
 # -- entities ---------------------------------------------------------------------------
 
 
+def _kb(store: SQLiteStore, method: str) -> Any | None:
+    """A method of the entity knowledge base, or None when this database has none
+    (written before the entity stage existed, opened read-only so not migrated)."""
+    fn = getattr(store, method, None)
+    if not callable(fn):
+        return None
+    has = store.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entities'").fetchone()
+    return fn if has else None
+
+
 def entity_names(store: SQLiteStore, ids: Iterable[str]) -> dict[str, str]:
     """Display names for entity ids: the knowledge base, else event actors, else the id."""
     ids = list(dict.fromkeys(i for i in ids if i))
     out: dict[str, str] = {}
-    kb = getattr(store, "entity", None)
+    kb = _kb(store, "entity")
     for i in ids:
-        if callable(kb):
+        if kb is not None:
             ent = kb(i)
             if isinstance(ent, Entity):
                 out[i] = ent.name
@@ -98,8 +108,8 @@ def entity_names(store: SQLiteStore, ids: Iterable[str]) -> dict[str, str]:
 def find_entity(store: SQLiteStore, id_or_name: str) -> Entity | None:
     """An entity by id or any of its names: the knowledge base when it is there, else
     what the articles say about it (their mentions)."""
-    kb = getattr(store, "entity", None)
-    if callable(kb):
+    kb = _kb(store, "entity")
+    if kb is not None:
         ent = kb(id_or_name)
         if isinstance(ent, Entity):
             return ent
@@ -159,8 +169,8 @@ def script_of(text: str) -> str:
 def entities_list(store: SQLiteStore, limit: int, offset: int, type_: str | None) -> list[Entity]:
     """Entities, most mentioned first: the knowledge base, else event actors (typed
     from an article that mentions them)."""
-    kb = getattr(store, "entities", None)
-    if callable(kb):
+    kb = _kb(store, "entities")
+    if kb is not None:
         return list(kb(limit=limit, offset=offset, type=type_))
     sql = "SELECT entity_id, max(name), count(*) AS n FROM event_entities GROUP BY entity_id ORDER BY n DESC, 1"
     out: list[Entity] = []
