@@ -161,8 +161,9 @@ def detect(data: bytes) -> Decoded | None:
         text, encoding = next(iter(candidates.items()))
         return Decoded(text, encoding)
     readings = [(text, encoding, *_language(text)) for text, encoding in candidates.items()]
-    language = max(readings, key=lambda r: r[3])[2]
-    check_words = language in _wordfreq_languages()
+    _, _, language, confidence = max(readings, key=lambda r: r[3])
+    # a word list costs a fraction of a second to load: only for text that reads as a language
+    check_words = confidence >= 0.5 and language in _wordfreq_languages()
     ranked = [
         (_known_share(text, language) if check_words else 0.0, score, -i, text, encoding)
         for i, (text, encoding, _, score) in enumerate(readings)
