@@ -1,7 +1,8 @@
 """Date stage benchmarks: throughput, a comparison with dateparser, and the CL-TLS fit.
 
     python bench/dates_bench.py                      # throughput table (articles/s)
-    python bench/dates_bench.py --vs-dateparser      # + dateparser.search on the same texts
+    python bench/dates_bench.py --vs-dateparser      # + accuracy on the unit-test table and
+                                                     #   dateparser.search speed on the same texts
     python bench/dates_bench.py --fit-timeline ../shared/data/cltls
 
 Throughput runs the real ``DateResolver`` stage on articles built from the CL-TLS
@@ -90,6 +91,40 @@ def vs_dateparser(articles: list[Article], limit: int = 20) -> dict[str, float]:
     return {"articles": len(sample), "articles_per_s": round(len(sample) / (time.perf_counter() - started), 1)}
 
 
+def accuracy_vs_dateparser() -> None:
+    """Per language: cases of ``tests/unit/test_dates.py`` resolved right, ours vs dateparser.
+
+    dateparser answers with a datetime, so a week value ("last week" → 2023-W08) can
+    never be right for it; its day, month and year answers are compared at their
+    precision. Both get the same reference day.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from dateparser.search import search_dates
+
+    from storyline.dates.extract import find_dates
+    from tests.unit.test_dates import CASES, FRIDAY
+
+    base = dt.datetime.combine(FRIDAY, dt.time())
+    table: dict[str, list[int]] = {}
+    for lang, sentence, expression, value in CASES:
+        row = table.setdefault(lang, [0, 0, 0])
+        row[2] += 1
+        row[0] += any(f.value == value for f in find_dates(sentence, lang, FRIDAY))
+        first = value.split("/")[0]
+        found = search_dates(sentence, languages=[lang],
+                             settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"}) or []
+        for text, when in found:
+            if expression not in text and text not in expression:
+                continue
+            answer = {10: when.date().isoformat(), 7: when.strftime("%Y-%m"), 4: str(when.year)}.get(len(first))
+            if answer == first:
+                row[1] += 1
+                break
+    print(f"{'language':8} {'ours':>5} {'dateparser':>10} {'cases':>5}")
+    for lang, (ours, theirs, cases) in sorted(table.items()):
+        print(f"{lang:8} {ours:>5} {theirs:>10} {cases:>5}")
+
+
 def fit_timeline(path: Path) -> None:
     from storyline.evaluate.timeline import collect, date_f1, read_reference, read_topic, score_days, top
 
@@ -127,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.fit_timeline:
         fit_timeline(args.fit_timeline)
         return 0
+    if args.vs_dateparser:
+        accuracy_vs_dateparser()
     sets = {"generated (de, en, lv, el)": _articles_generated(args.count)}
     if (SHARED / "cltls").exists():
         sets["cltls (es, fr, it; long pages)"] = _articles_from_cltls(args.count)

@@ -31,7 +31,16 @@ from storyline.models import Article, DateMention, Field, replace
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DateResolver", "DateSettings", "Found", "find_dates", "iso_week", "mentions_of", "pick_event_date"]
+__all__ = [
+    "DateResolver",
+    "DateSettings",
+    "Found",
+    "absolute_dates",
+    "find_dates",
+    "iso_week",
+    "mentions_of",
+    "pick_event_date",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +94,17 @@ def mentions_of(
         )
         for f in found
     ]
+
+
+def absolute_dates(text: str, language: str | None, today: dt.date) -> list[Found]:
+    """Expressions whose value does not depend on the reference date ("4 March 2024").
+
+    Found by resolving against two references far apart and keeping what agrees,
+    so no expression type needs a separate "absolute" flag.
+    """
+    first = find_dates(text, language, today)
+    second = {(f.start, f.value) for f in find_dates(text, language, today - dt.timedelta(days=400))}
+    return [f for f in first if (f.start, f.value) in second]
 
 
 def pick_event_date(
@@ -142,10 +162,9 @@ class DateResolver:
         head = "\n".join(part for part in (article.title, article.text[:600], article.raw[:600]) if part)
         dateline = None
         if not article.published:
-            for found in find_dates(article.text[:200], article.language, today):
-                if found.granularity == "day" and found.confidence >= 0.9:
-                    parsed = parse_iso(found.value)
-                    dateline = parsed
+            for found in absolute_dates(article.text[:200], article.language, today):
+                if found.granularity == "day":
+                    dateline = parse_iso(found.value)
                     break
         return resolve_published(
             article.published,
@@ -158,26 +177,36 @@ class DateResolver:
             dateline=dateline,
         )
 
+    def _mentions(self, article: Article, language: str | None, reference: dt.date,
+                  precise: bool) -> list[DateMention]:
+        """Mentions of the title and of each paragraph, in the paragraph's own language."""
+        vague = self.settings.keep_vague
+        mentions: list[DateMention] = []
+        if article.title:
+            mentions.extend(mentions_of(article.title, language, reference, field="title",
+                                        vague=vague, precise=precise))
+        if article.paragraphs:
+            for para in article.paragraphs:
+                mentions.extend(mentions_of(article.text[para.start : para.end], para.language or language,
+                                            reference, offset=para.start, vague=vague, precise=precise))
+        elif article.text:
+            mentions.extend(mentions_of(article.text, language, reference, vague=vague, precise=precise))
+        return mentions
+
     def __call__(self, article: Article) -> Article:
         s = self.settings
         today = self.today or dt.datetime.now(dt.UTC).date()
         published = self._published(article, today)
         ref = _reference(published.value)
         language = article.language or article.language_hint
-        mentions: list[DateMention] = []
         reference, precise = ref if ref is not None else (today, False)
-        if article.title:
-            mentions.extend(mentions_of(article.title, language, reference, field="title",
-                                        vague=s.keep_vague, precise=precise))
-        if article.paragraphs:
-            for para in article.paragraphs:
-                mentions.extend(mentions_of(article.text[para.start : para.end], para.language or language,
-                                            reference, offset=para.start, vague=s.keep_vague, precise=precise))
-        elif article.text:
-            mentions.extend(mentions_of(article.text, language, reference, vague=s.keep_vague, precise=precise))
+        mentions = self._mentions(article, language, reference, precise)
         if ref is None:
-            # nothing to resolve relative expressions against: keep only absolute dates
-            mentions = [m for m in mentions if m.confidence >= 0.9]
+            # nothing to resolve relative expressions against: keep only absolute dates,
+            # those that read the same against a reference a year and more earlier
+            shifted = today - dt.timedelta(days=400)
+            again = {(m.field, m.start, m.value) for m in self._mentions(article, language, shifted, False)}
+            mentions = [m for m in mentions if (m.field, m.start, m.value) in again]
         event_date, evidence = pick_event_date(
             mentions,
             published.value,

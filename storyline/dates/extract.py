@@ -385,8 +385,8 @@ class Extractor:
         day = self.toks[i][NUM]
         assert day is not None
         j = i + 1
-        if j < len(self.toks) and self._tag(j, "ORD") is not None and self._adjacent(i, j):
-            j += 1
+        if self._adjacent(i, j) and (self._tag(j, "ORD") is not None or self.toks[j][RAW] == "."):
+            j += 1  # "1η", "1st", "1er"; "4." is an ordinal day in most European languages
         j = self._skip_glue(j)
         month = self._tag(j, "MON") or self._tag(j, "MONW")
         if month is None or not self._month_allowed(j, alone=False):
