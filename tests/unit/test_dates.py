@@ -109,7 +109,7 @@ def test_tables_cover_the_required_languages() -> None:
         ("el", "Η τρίτη προσπάθεια πέτυχε."),  # lower-case "τρίτη" (third) is not Tuesday
         ("en", "You may leave early if you wish."),  # "may" is not May
         ("es", "Trabajan por la mañana en el puerto."),  # "la mañana" is the morning
-        ("de", "Die Firma hat 2000 Mitarbeiter und 15 Prozent Gewinn."),  # hmm: 2000 is a count, see below
+        ("de", "Die Firma hat 2000 Mitarbeiter und 15 Prozent Gewinn."),  # a count, not a year: see below
     ],
 )
 def test_common_words_are_not_dates(language: str, sentence: str) -> None:
