@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from storyline.export import article_row, to_csv
-from storyline.models import Article
+from storyline.models import Article, Meeting
 from storyline.search import MAX_QUERY_CHARS, Hit, SearchQuery, search
 from storyline.store.search import COUNT_CAP
 from storyline.store.sqlite import SQLiteStore
@@ -280,7 +280,7 @@ def api_event(request: Request, event_id: str) -> Response:
     return JSONResponse(row)
 
 
-def _event_meetings(store: SQLiteStore, actors: Iterable[str]) -> list[views.Meeting]:
+def _event_meetings(store: SQLiteStore, actors: Iterable[str]) -> list[Meeting]:
     actors = list(actors)
     return list(store.meetings(entity=actors[0])) if actors else []
 

@@ -305,7 +305,8 @@ def timeline(events: Sequence[Event], stories: dict[str, Story], width: int = 96
     by_lane: dict[str | None, list[tuple[Event, dt.date | None]]] = defaultdict(list)
     for e, d in dated:
         by_lane[e.story_id if e.story_id in stories else None].append((e, d))
-    order = sorted((k for k in by_lane if k is not None), key=lambda k: (stories[k].start or "", k))
+    named = sorted((k for k in by_lane if k is not None), key=lambda k: (stories[k].start or "", k))
+    order: list[str | None] = list(named)
     if None in by_lane:
         order.append(None)
     lanes: list[Lane] = []
