@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, Final
 
 from storyline.dates.lexicon import TOKEN, Lexicon, Tags, lexicon, norm
 
@@ -48,8 +49,13 @@ class Found:
 
 #: A token is a plain tuple (built ~200k times per second of text, so no class):
 #: (raw text, normalised form, start, end, lexicon tags or None, value if digits).
-_Tok = tuple[str, str, int, int, "Tags | None", "int | None"]
-RAW, N, START, END, TAGS, NUM = range(6)
+_Tok = tuple[str, str, int, int, Tags | None, int | None]
+RAW: Final = 0
+N: Final = 1
+START: Final = 2
+END: Final = 3
+TAGS: Final = 4
+NUM: Final = 5
 
 
 def iso_week(day: Date) -> str:
@@ -133,7 +139,8 @@ class Extractor:
         return out
 
     # ----------------------------------------------------------------- helpers
-    def _tag(self, i: int, kind: str) -> object | None:
+    def _tag(self, i: int, kind: str) -> Any:
+        """The value of tag ``kind`` on token ``i`` (tags hold ints, strings or pairs), else None."""
         if 0 <= i < len(self.toks):
             tags = self.toks[i][TAGS]
             if tags is not None:
@@ -573,14 +580,14 @@ class Extractor:
                 if hit is not None:
                     return start, *hit[1:]
         if j < len(t) and (self._tag(j, "MON") or self._tag(j, "MONW")):
-            hit = self._month_first(j, int(self._tag(j, "MON") or self._tag(j, "MONW")), strong=True)  # type: ignore[arg-type]
+            hit = self._month_first(j, int(self._tag(j, "MON") or self._tag(j, "MONW")), strong=True)
             if hit is not None and hit[3] == "day":
                 return start, *hit[1:]
         if mod is None:
             k = self._skip_glue(end, 1)
             after = self._tag(k, "MOD")
             if after is not None:
-                mod = int(after)  # type: ignore[call-overload]
+                mod = int(after)
                 end = k + 1
         k = self._skip_glue(end, 2)
         if self._tag(k, "PART") is not None:
@@ -639,7 +646,7 @@ class Extractor:
             # "el próximo mes de septiembre"
             k = self._skip_glue(end, 1)
             if unit == "month" and self._tag(k, "MON") is not None:
-                month = int(self._tag(k, "MON"))  # type: ignore[call-overload]
+                month = int(self._tag(k, "MON"))
                 return i, k + 1, self._month_year(month, mod, False), "month", 0.85
             resolved = self._unit_value(unit, mod)
             if resolved is None:
@@ -662,7 +669,7 @@ class Extractor:
             return None
         if unit == "day":
             return None
-        resolved = self._unit_value(unit, int(mod))  # type: ignore[call-overload]
+        resolved = self._unit_value(unit, int(mod))
         if resolved is None:
             return None
         return i, j + 1, resolved[0], resolved[1], 0.85
@@ -688,7 +695,7 @@ class Extractor:
             sign, start = -1, i - 1
         else:
             return None
-        resolved = self._unit_value(str(unit), sign * int(amount))  # type: ignore[call-overload]
+        resolved = self._unit_value(str(unit), sign * int(amount))
         if resolved is None:
             return None
         return start, end, resolved[0], resolved[1], 0.8
@@ -719,7 +726,7 @@ class Extractor:
         """"el primero de mayo", "the third quarter"."""
         j = self._skip_glue(i + 1, 1)
         if self._tag(j, "MON") is not None:
-            month = int(self._tag(j, "MON"))  # type: ignore[call-overload]
+            month = int(self._tag(j, "MON"))
             date = self._resolve_day(None, month, value, i, j + 1)
             if date is not None:
                 return i, j + 1, date.isoformat(), "day", 0.8
@@ -743,7 +750,7 @@ class Extractor:
             q_now = (self.ref.month - 1) // 3 + 1
             y, q = (self.ref.year, q_now - 1) if q_now > 1 else (self.ref.year - 1, 4)
             return start, end, f"{y:04d}-Q{q}", "unknown", 0.5
-        if not 1 <= int(number) <= 4:  # type: ignore[call-overload]
+        if not 1 <= int(number) <= 4:
             return None
         return start, end, f"{year or self.ref.year:04d}-Q{number}", "unknown", 0.7
 

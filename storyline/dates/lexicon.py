@@ -227,9 +227,9 @@ def _add_grammar(lex: Lexicon, table: dict[str, Any]) -> None:
     for key, kind in simple.items():
         for word in table.get(key, ()):
             lex.add(word, kind, stem=kind in ("PART", "EARLY"))
-    for key, value in (("present", "PRESENT_REF"), ("past_ref", "PAST_REF"), ("future", "FUTURE_REF")):
+    for key, ref in (("present", "PRESENT_REF"), ("past_ref", "PAST_REF"), ("future", "FUTURE_REF")):
         for word in table.get(key, ()):
-            lex.add(word, "VAGUE", value)
+            lex.add(word, "VAGUE", ref)
 
 
 def _add_dateparser_phrases(lex: Lexicon, info: dict[str, Any]) -> None:

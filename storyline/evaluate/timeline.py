@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,15 +128,15 @@ def score_days(
     margin_days: int = MARGIN_DAYS,
     keywords: int = KEYWORDS,
     off_topic_weight: float = OFF_TOPIC_WEIGHT,
-) -> Counter[dt.date]:
+) -> dict[dt.date, float]:
     """Importance of each day from collected mentions (see module docstring)."""
     if not found:
-        return Counter()
+        return {}
     first = min(a.published for a, _ in found) - dt.timedelta(days=margin_days)
     last = max(a.published for a, _ in found)
     topical = topic_keywords(([line for _, _, line in ms] for _, ms in found), language, keywords) \
         if keywords else frozenset()
-    score: Counter[dt.date] = Counter()
+    score: dict[dt.date, float] = {}
     seen_lines: set[tuple[dt.date, int]] = set()
     for article, mentions in found:
         votes: dict[dt.date, float] = {}
@@ -148,20 +148,20 @@ def score_days(
             on_topic = not topical or bool(topical & {w.lower() for w in _WORD.findall(line)})
             votes[day] = max(votes.get(day, 0.0), confidence * (1.0 if on_topic else off_topic_weight))
         for day, vote in votes.items():
-            score[day] += vote
-        score[article.published] += publication_weight
+            score[day] = score.get(day, 0.0) + vote
+        score[article.published] = score.get(article.published, 0.0) + publication_weight
     return score
 
 
-def rank_dates(articles: Iterable[DatedText], language: str, **weights: Any) -> Counter[dt.date]:
+def rank_dates(articles: Iterable[DatedText], language: str, **weights: Any) -> dict[dt.date, float]:
     """Importance of each day over a topic's articles (see module docstring)."""
     return score_days(collect(articles, language), language, **weights)
 
 
-def top(score: Counter[dt.date], n: int, tie: Counter[dt.date] | None = None) -> list[dt.date]:
+def top(score: Mapping[dt.date, float], n: int, tie: Mapping[dt.date, int] | None = None) -> list[dt.date]:
     """The ``n`` best days; ties broken by ``tie`` (e.g. articles published), then the earlier day."""
-    tie = tie or Counter()
-    return [day for day, _ in sorted(score.items(), key=lambda item: (-item[1], -tie[item[0]], item[0]))[:n]]
+    ties = tie or {}
+    return [day for day, _ in sorted(score.items(), key=lambda item: (-item[1], -ties.get(item[0], 0), item[0]))[:n]]
 
 
 def date_f1(predicted: Iterable[dt.date], reference: Iterable[dt.date]) -> dict[str, float]:

@@ -72,10 +72,10 @@ def read_tsv(path: Path) -> list[Document]:
         doc.tokens.append(token)
         if tag.startswith("B-"):
             current = [index, index + 1, tag[2:], value]
-            doc.gold.append(tuple(current))  # type: ignore[arg-type]
+            doc.gold.append(tuple(current))
         elif tag.startswith("I-") and current is not None:
             current[1] = index + 1
-            doc.gold[-1] = tuple(current)  # type: ignore[assignment]
+            doc.gold[-1] = tuple(current)
         else:
             current = None
     return docs
