@@ -491,26 +491,43 @@ class OnlineEventClusterer:
     def _add(self, ev: EventState, x: Item, closeness: float) -> None:
         if self._index is None:
             self._index = _Bucketed(len(x.vector), self.window_days)
+        prof = self._profiles.get(ev.id)
+        ent2 = place2 = None
+        if prof is not None and prof[0] == ev.n:  # keep the norms up to date in O(|x|), not O(|event|)
+            ent2, place2 = prof[1][1] ** 2, prof[1][2] ** 2
         v = np.asarray(ev.vsum, dtype=np.float32) + x.vector
         ev.vsum = v.tolist()
         ev.n += 1
         for e, w in x.entities.items():
-            ev.entities[e] = ev.entities.get(e, 0.0) + w
+            old = ev.entities.get(e, 0.0)
+            ev.entities[e] = old + w
+            if ent2 is not None:
+                ent2 += (old + w) ** 2 - old**2
             ev.entity_df[e] = ev.entity_df.get(e, 0) + 1
             q = self._by_entity.setdefault(e, deque(maxlen=self.per_entity))
             if ev.id not in q:
                 q.append(ev.id)
         for p, w in x.places.items():
-            ev.places[p] = ev.places.get(p, 0.0) + w
-        if x.day is not None:
-            ev.days[str(x.day)] = ev.days.get(str(x.day), 0) + 1
-            if self._latest_day is None or x.day > self._latest_day:
-                self._latest_day = x.day
+            old = ev.places.get(p, 0.0)
+            ev.places[p] = old + w
+            if place2 is not None:
+                place2 += (old + w) ** 2 - old**2
+        day = x.day
+        if day is not None:
+            ev.days[str(day)] = ev.days.get(str(day), 0) + 1
+            if self._latest_day is None or day > self._latest_day:
+                self._latest_day = day
                 self._forget_old()
+        if ent2 is not None and place2 is not None:
+            norm = float(np.linalg.norm(v))
+            self._profiles[ev.id] = (
+                ev.n,
+                (v / norm if norm else v, math.sqrt(max(ent2, 0.0)), math.sqrt(max(place2, 0.0)), ev.day_range()),
+            )
         ev.articles.append(x.id)
         if x.language:
             ev.languages[x.language] = ev.languages.get(x.language, 0) + 1
-        if x.source and x.source not in ev.sources:
+        if x.source and len(ev.sources) < 50 and x.source not in ev.sources:  # a card names a few sources
             ev.sources.append(x.source)
         if x.title:
             ev.titles.append((x.language or "", x.title, round(closeness, 4)))

@@ -185,8 +185,10 @@ def combine(
         participants = tuple(p for p, _ in votes.most_common(2))
     if len(participants) < 2:
         return None
-    guest = _vote(r.guest for r in reports)
-    host = _vote(r.host for r in reports if r.host != guest)
+    # guest and host are the two people the meeting is about (the first two participants)
+    core = participants[:2]
+    guest = _vote(r.guest for r in reports if r.guest in core)
+    host = next((p for p in core if p != guest), None) if guest else None
     return Meeting(
         event_id=event_id,
         participants=participants,
