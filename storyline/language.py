@@ -214,12 +214,13 @@ class LanguageIdentifier:
     @staticmethod
     def _paragraph(para: Paragraph, guess: tuple[str, float] | None, doc: str | None, doc_score: float) -> Paragraph:
         if guess is None:
-            return replace(para, language=doc, language_score=round(doc_score, 4))
+            return Paragraph(para.text, para.start, para.end, doc, round(doc_score, 4))
         code, prob = guess
         if code == "sh" or (doc is not None and code != doc and close(code, doc) and prob < 0.9):
             # a paragraph in a close language to the document's is more likely the document's
             code = doc or code
-        return replace(para, language=code, language_score=round(prob, 4))
+        # built directly: dataclasses.replace costs more than the detection of a short paragraph
+        return Paragraph(para.text, para.start, para.end, code, round(prob, 4))
 
     def _caption(self, caption: Caption, doc: str | None) -> Caption:
         if caption.kind == "credit" or letters(caption.text) < self.settings.min_letters:
