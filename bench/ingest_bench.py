@@ -82,6 +82,13 @@ class ParallelStages:
         self.pool.shutdown()
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (user + system)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def peak_rss_mb() -> float:
     """Largest resident set so far of this process and of its finished children (MB)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -106,11 +113,14 @@ def bench(data: Path, workers: int, batch: int) -> dict[str, float]:
             pipeline.batch_size = batch
         # load the detector before timing (it is loaded once per process in a real run too)
         pipeline.process([docs[0].article()]) if parallel is None else None
+        load = os.getloadavg()[0]
+        cpu0 = _cpu()
         started = time.perf_counter()
         summary = pipeline.run(read_inputs([str(jsonl)], config=config), store)
         seconds = time.perf_counter() - started
         if parallel is not None:
-            parallel.close()
+            parallel.close()  # workers end here, so their CPU time is counted below
+        cpu = _cpu() - cpu0
         store.close()
     return {
         "articles": summary.seen,
@@ -118,6 +128,8 @@ def bench(data: Path, workers: int, batch: int) -> dict[str, float]:
         "seconds": seconds,
         "rate": summary.seen / seconds if seconds else 0.0,
         "rss": peak_rss_mb(),
+        "cpu": cpu,
+        "load": load,
     }
 
 
@@ -132,10 +144,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     result = bench(args.data, args.workers, args.batch)
     print(f"# ingest+clean+language+store, BSNLP raw texts, {os.cpu_count()} CPUs, workers={args.workers}")
-    print(f"{'articles':>9} {'stored':>7} {'seconds':>8} {'articles/s':>11} {'peak RSS MB':>12}")
+    print(f"# load average when started: {result['load']:.1f} (other work on the machine slows the wall clock)")
+    print(f"{'articles':>9} {'stored':>7} {'seconds':>8} {'articles/s':>11} {'CPU s':>7} {'peak RSS MB':>12}")
     print(
         f"{result['articles']:>9} {result['stored']:>7} {result['seconds']:>8.2f} {result['rate']:>11.0f}"
-        f" {result['rss']:>12.0f}"
+        f" {result['cpu']:>7.2f} {result['rss']:>12.0f}"
     )
     return 0
 
