@@ -33,7 +33,11 @@ def run(
         raise typer.Exit(2) from exc
     with store:
         pipeline = build_pipeline(cfg, store)
-        items = read_inputs(paths, meta=meta, config=cfg)
+        try:
+            items = read_inputs(paths, meta=meta, config=cfg)  # reads the --meta file now
+        except StorylineError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
         if sys.stderr.isatty():
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 

@@ -119,3 +119,14 @@ def test_the_cli_run_reports_and_stores_every_rejection(messy: Path, tmp_path: P
     for key, (reason, _) in _expected_rejections(messy).items():
         assert rejections[key].reason == reason
     assert set(VALID_FILES) <= stored, [q.error for q in quarantined]
+
+
+def test_a_missing_meta_file_stops_the_cli_with_a_message(tmp_path: Path) -> None:
+    from storyline.cli import app
+
+    write(tmp_path / "in" / "a.txt", text_file("en"))
+    result = CliRunner().invoke(
+        app, ["run", str(tmp_path / "in"), "--meta", str(tmp_path / "nope.jsonl"), "--db", str(tmp_path / "m.db")]
+    )
+    assert result.exit_code == 2
+    assert "cannot read metadata file" in result.output
