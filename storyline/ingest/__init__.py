@@ -6,7 +6,7 @@ bad input, so one broken file never stops a run.
 One module per format, all yielding the same record:
 
 - ``text.py``: ``.txt`` files, the whole file is the article (title picked by clean);
-- ``jsonl.py``: one article a line, ``-`` for stdin;
+- ``jsonl.py``: one article a line, ``-`` for stdin (and ``.json``: one object or a list);
 - ``html.py``: pages through trafilatura;
 - ``feeds.py``: RSS/Atom through feedparser, from files or http(s) URLs (``fetch.py``);
 - ``warc.py``: WARC/WARC.GZ archives through warcio;
@@ -48,6 +48,7 @@ EXTENSIONS = {
     ".text": "text",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".json": "json",
     ".jsonl.gz": "jsonl.gz",
     ".ndjson.gz": "jsonl.gz",
     ".html": "html",
@@ -205,6 +206,10 @@ class Reader:
             from storyline.ingest.feeds import read_feed
 
             yield from read_feed(data, source, self.settings)
+        elif kind == "json":
+            from storyline.ingest.jsonl import read_json
+
+            yield from read_json(data, source, self.settings)
         elif kind in STREAMED:
             yield from self._read_stream(io.BytesIO(data), source, kind)
         else:

@@ -9,6 +9,7 @@ limit applies to each line (one article), not to the file.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Iterator
@@ -123,3 +124,22 @@ def _one(line: bytes, n: int, source: str, settings: IngestSettings) -> Iterator
     except json.JSONDecodeError as exc:
         raise RejectedInput("malformed", f"line {n} is not JSON: {exc.msg} at column {exc.colno}") from None
     yield parse_record(obj, source, settings, f"line {n}")
+
+
+def read_json(data: bytes, source: str, settings: IngestSettings) -> Iterator[Item]:
+    """A ``.json`` file: one article object, a list of them (key ``FILE#itemN``), or JSONL
+    under another name."""
+    try:
+        obj = json.loads(_decode_line(data, 1))
+    except json.JSONDecodeError:
+        yield from read_jsonl(io.BytesIO(data), source, settings)  # JSON lines, or reported line by line
+        return
+    if isinstance(obj, list):
+        for n, record in enumerate(obj, 1):
+            yield from guard(source, f"{source}#item{n}", _record, record, source, settings, f"item {n}")
+        return
+    yield parse_record(obj, source, settings, "the file")
+
+
+def _record(obj: object, source: str, settings: IngestSettings, where: str) -> Iterator[Item]:
+    yield parse_record(obj, source, settings, where)

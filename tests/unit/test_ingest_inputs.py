@@ -261,3 +261,21 @@ def test_reading_text_files_imports_no_heavy_library(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_json_files_hold_one_article_a_list_or_lines(tmp_path: Path) -> None:
+    import json
+
+    one = {"id": "one", "title": ARTICLES[1][1], "text": ARTICLES[1][2]}
+    write(tmp_path / "a.json", json.dumps(one, indent=2, ensure_ascii=False))
+    write(tmp_path / "b.json", json.dumps([{"id": "l1", "text": ARTICLES[2][2]}, {"title": "nothing"}]))
+    write(tmp_path / "c.json", jsonl([{"id": "c1", "text": ARTICLES[3][2]}, {"id": "c2", "text": ARTICLES[4][2]}]))
+    items = _read(tmp_path)
+    got = [(type(i).__name__, i.id if isinstance(i, Article) else i.input_key) for i in items]  # type: ignore[union-attr]
+    assert got == [
+        ("Article", "one"),
+        ("Article", "l1"),
+        ("Rejection", f"{tmp_path / 'b.json'}#item2"),
+        ("Article", "c1"),
+        ("Article", "c2"),
+    ]

@@ -355,6 +355,7 @@ def test_sidecar_matches_by_file_name_and_fills_the_article(tmp_path) -> None:  
         ("x.jsonl", "jsonl"),
         ("x.ndjson", "jsonl"),
         ("x.jsonl.gz", "jsonl.gz"),
+        ("x.json", "json"),
         ("p.htm", "html"),
         ("f.rss", "feed"),
         ("f.atom", "feed"),
