@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
@@ -166,10 +167,11 @@ class Reader:
         settings = self.settings
         kind = kind_of(path)
         try:
-            if os.path.isdir(path):
+            info = os.stat(path)
+            if stat.S_ISDIR(info.st_mode):
                 os.listdir(path)  # raises why it cannot be listed
                 return  # listable folders are walked, never read as a file
-            size = os.stat(path).st_size
+            size = info.st_size
             if kind is None:
                 with open(path, "rb") as fh:
                     kind = sniff(fh.read(4096))
