@@ -33,10 +33,13 @@ TOKEN = re.compile(r"\d+|[^\W\d_]+|[^\w\s]")
 Tags = dict[str, Any]
 
 
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´": "'"})
+
+
 @lru_cache(maxsize=262_144)
 def norm(word: str) -> str:
-    """Case-fold and strip combining marks: the form every comparison uses."""
-    folded = word.casefold()
+    """Case-fold, unify apostrophes and strip combining marks: the form every comparison uses."""
+    folded = word.casefold().translate(_APOSTROPHES)
     if folded.isascii():
         return folded
     decomposed = unicodedata.normalize("NFD", folded)
@@ -205,7 +208,7 @@ def _add_grammar(lex: Lexicon, table: dict[str, Any]) -> None:
         lex.add(word, "RELU", (unit, offset))
     for key, value in (("past", -1), ("this", 0), ("next", 1)):
         for word in table.get(key, ()):
-            lex.add(word, "MOD", value, stem=True)
+            lex.add(word, "MOD", value)  # no stems: ru "прошла" (took place) is not "прошлой" (last)
     for unit in ("day", "week", "month", "year", "decade", "century"):
         for word in table.get(unit, ()):
             lex.add(word, "UNIT", unit, stem=True)

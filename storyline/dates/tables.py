@@ -427,6 +427,14 @@ TABLES: dict[str, dict[str, Any]] = {
     },
 }
 
+TABLES["sv"] = {
+    # "i fredags" is last Friday: the genitive form only ever points back
+    "weekdays_extra": [("måndags", 0), ("tisdags", 1), ("onsdags", 2), ("torsdags", 3), ("fredags", 4),
+                       ("lördags", 5), ("söndags", 6)],
+    "glue": ["den", "i", ".", ","],
+    "ordsuf": [":a", ":e"],
+}
+
 #: Languages whose month/weekday/unit words take endings (matched by stem).
 STEMMED = frozenset({
     "el", "lv", "lt", "et", "fi", "hu", "ru", "uk", "be", "bg", "pl", "cs", "sk", "sl", "hr", "sr",

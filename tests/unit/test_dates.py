@@ -97,6 +97,29 @@ def test_expression_found_and_resolved(language: str, sentence: str, expression:
 
 LANGUAGES = {c[0] for c in CASES}
 
+#: Languages without a hand-written table: CLDR names, dateparser phrases, shared grammar.
+CLDR_ONLY = [
+    ("cs", "Setkání se konalo v pátek.", "pátek", "2024-03-15"),
+    ("cs", "Smlouva byla podepsána 4. března 2020.", "4. března 2020", "2020-03-04"),
+    ("hr", "Sastanak je održan u utorak.", "utorak", "2024-03-12"),
+    ("sr", "Састанак је одржан у четвртак.", "четвртак", "2024-03-14"),
+    ("bg", "Срещата беше в понеделник.", "понеделник", "2024-03-11"),
+    ("ro", "Întâlnirea a avut loc miercuri.", "miercuri", "2024-03-13"),
+    ("hu", "A találkozó kedden volt.", "kedden", "2024-03-12"),
+    ("fi", "Kokous pidettiin torstaina.", "torstaina", "2024-03-14"),
+    ("lt", "Susitikimas įvyko antradienį.", "antradienį", "2024-03-12"),
+    ("et", "Kohtumine toimus kolmapäeval.", "kolmapäeval", "2024-03-13"),
+    ("sl", "Srečanje je bilo v sredo.", "sredo", "2024-03-13"),
+    ("sv", "Mötet hölls i tisdags i Malmö.", "tisdags", "2024-03-12"),
+    ("da", "Mødet blev holdt onsdag.", "onsdag", "2024-03-13"),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence", "expression", "value"), CLDR_ONLY,
+                         ids=[f"{c[0]}-{c[2]}" for c in CLDR_ONLY])
+def test_languages_without_a_table(language: str, sentence: str, expression: str, value: str) -> None:
+    test_expression_found_and_resolved(language, sentence, expression, value)
+
 
 def test_tables_cover_the_required_languages() -> None:
     assert {"el", "lv", "de", "ru", "uk", "pl", "tr", "ar"} <= LANGUAGES
