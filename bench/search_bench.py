@@ -24,6 +24,7 @@ import random
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from storyline.config import Config
@@ -154,6 +155,8 @@ def main() -> None:
 
     from storyline.web import create_app
 
+    with SQLiteStore(args.db) as store:  # as `storyline serve` does: migrate, index what is pending
+        store.ensure_search_index()
     cfg = Config.load(web={"allowed_hosts": ["testserver"]})
     client = TestClient(create_app(args.db, cfg))
     rng = random.Random(11)
@@ -162,9 +165,9 @@ def main() -> None:
         names = [r[0] for r in store.db.execute("SELECT DISTINCT name FROM event_entities LIMIT 500")]
         n_articles = store.counts()["articles"]
         n_events = store.event_count()
-    words = [w for (t,) in vocab_rows for w in t.lower().split()]
-    common = sorted(set(words), key=words.count, reverse=True)[:20]
-    rare = [w for w in set(words) if words.count(w) == 1][:200]
+    counts = Counter(w for (t,) in vocab_rows for w in t.lower().split())
+    common = [w for w, _ in counts.most_common(20)]
+    rare = [w for w, n in counts.items() if n == 1][:200]
 
     def queries() -> list[dict[str, str]]:
         out: list[dict[str, str]] = []

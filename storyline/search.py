@@ -24,6 +24,8 @@ articles table beside the match; paging is ``limit``/``offset``.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import logging
@@ -184,8 +186,9 @@ class IndexRow:
     meta: str = ""  # language and month tokens, so filters narrow the match inside FTS5
 
 
-def index_row(article: Article) -> IndexRow:
-    """Fold an article for the index."""
+def index_row(article: Article, event_id: str | None = None, story_id: str | None = None) -> IndexRow:
+    """Fold an article for the index; ``event_id``/``story_id`` are the stored links
+    (the columns, which clustering may have changed after the record was written)."""
     title = fold(article.title)
     body = fold(article.text)
     latin = " ".join(x for x in (translit(title), translit(body)) if x)
@@ -197,7 +200,7 @@ def index_row(article: Article) -> IndexRow:
             key = name_key(surface)
             if len(key) >= 3:
                 names.add((key, ent.id))
-    meta = " ".join(t for t in (language_token(article.language), month_token(article.published)) if t)
+    meta = meta_tokens(article.language, article.published, event_id, story_id)
     return IndexRow(title=title, body=body, latin=latin, ents=" ".join(ents), names=tuple(sorted(names)), meta=meta)
 
 
@@ -206,26 +209,106 @@ def language_token(language: str | None) -> str:
     return "zl" + "".join(tokens(fold(language))) if language else ""
 
 
-def month_token(published: str | None) -> str:
-    """Index token of a publication month (``2023-09-15`` → ``zm202309``)."""
-    if not published or len(published) < 7 or not published[:4].isdigit() or not published[5:7].isdigit():
-        return ""
-    return f"zm{published[:4]}{published[5:7]}"
+def link_token(kind: str, link_id: str) -> str:
+    """Index token of an event (``zv…``) or storyline (``zs…``) id."""
+    return kind + hashlib.blake2b(link_id.encode("utf-8"), digest_size=8).hexdigest()
 
 
-MAX_FILTER_MONTHS = 60
+def _day(value: str | None, end: bool = False) -> dt.date | None:
+    """The first (or last, with ``end``) day of an ISO date, month or year."""
+    if not value:
+        return None
+    try:
+        if len(value) >= 10:
+            return dt.date.fromisoformat(value[:10])
+        if len(value) >= 7:
+            first = dt.date(int(value[:4]), int(value[5:7]), 1)
+            return _month_end(first) if end else first
+        return dt.date(int(value[:4]), 12, 31) if end else dt.date(int(value[:4]), 1, 1)
+    except ValueError:
+        return None
 
 
-def month_tokens(since: str | None, until: str | None) -> list[str]:
-    """Month tokens covering ``since``..``until`` (both needed, at most five years)."""
-    if not since or not until or not since[:4].isdigit() or not until[:4].isdigit():
-        return []
-    y0, m0 = int(since[:4]), int(since[5:7]) if since[5:7].isdigit() else 1
-    y1, m1 = int(until[:4]), int(until[5:7]) if until[5:7].isdigit() else 12
-    n = (y1 - y0) * 12 + (m1 - m0) + 1
-    if n <= 0 or n > MAX_FILTER_MONTHS:
-        return []
-    return [f"zm{y0 + (m0 - 1 + k) // 12:04d}{(m0 - 1 + k) % 12 + 1:02d}" for k in range(n)]
+def _month_end(day: dt.date) -> dt.date:
+    nxt = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def meta_tokens(language: str | None, published: str | None, event_id: str | None, story_id: str | None) -> str:
+    """Filter tokens of an article: language, publication month and day, event, storyline."""
+    out = []
+    if language:
+        out.append(language_token(language))
+    if published and len(published) >= 7 and _day(published) is not None:
+        out.append(f"zm{published[:4]}{published[5:7]}")
+        if len(published) >= 10:
+            out.append(f"zd{published[:4]}{published[5:7]}{published[8:10]}")
+    if event_id:
+        out.append(link_token("zv", event_id))
+    if story_id:
+        out.append(link_token("zs", story_id))
+    return " ".join(out)
+
+
+MAX_DATE_TOKENS = 400
+NO_DAY = "zd00000000"  # a token no article has: an empty date range matches nothing
+
+
+def date_tokens(since: str | None, until: str | None, bounds: tuple[str | None, str | None]) -> list[str] | None:
+    """Tokens that together select exactly the articles published ``since``..``until``:
+    whole months by month token, the days of partly covered months by day token. An
+    open end is closed by the stored dates (``bounds``). None when that takes more than
+    MAX_DATE_TOKENS tokens (the caller filters in SQL instead).
+
+    An article dated to the month only is in a range that covers its whole month."""
+    start = _day(since) or _day(bounds[0])
+    end = _day(until, end=True) or _day(bounds[1], end=True)
+    if start is None or end is None:
+        return None
+    if start > end:
+        return [NO_DAY]
+    out: list[str] = []
+    month = dt.date(start.year, start.month, 1)
+    while month <= end:
+        last = _month_end(month)
+        if start <= month and last <= end:
+            out.append(f"zm{month.year:04d}{month.month:02d}")
+        else:
+            day = max(month, start)
+            while day <= min(last, end):
+                out.append(f"zd{day.year:04d}{day.month:02d}{day.day:02d}")
+                day += dt.timedelta(days=1)
+        if len(out) > MAX_DATE_TOKENS:
+            return None
+        month = last + dt.timedelta(days=1)
+    return out
+
+
+def expression(
+    parsed: ParsedQuery, query: SearchQuery, bounds: tuple[str | None, str | None] = (None, None)
+) -> tuple[str, SearchQuery]:
+    """The FTS5 expression for the query's words, entity and filters, and what is left
+    for SQL to filter. With words or an entity, every filter goes into FTS5 (so counting
+    and paging never join the articles table), except a date range too long to spell
+    out in tokens. With neither, the expression is empty and SQL filters everything."""
+    words = fts_expression(parsed, query.entity)
+    if not words:
+        return "", query
+    parts = [words]
+    residual = SearchQuery(limit=query.limit, offset=query.offset)
+    if query.language:
+        parts.append(f"meta : {language_token(query.language)}")
+    if query.event:
+        parts.append(f"meta : {link_token('zv', query.event)}")
+    if query.story:
+        parts.append(f"meta : {link_token('zs', query.story)}")
+    if query.since or query.until:
+        days = date_tokens(query.since, query.until, bounds)
+        if days is None:
+            residual = dataclasses.replace(residual, since=query.since, until=query.until)
+        else:
+            parts.append("meta : (" + " OR ".join(days) + ")" if len(days) > 1 else f"meta : {days[0]}")
+    return " AND ".join(parts), residual
 
 
 # -- queries -------------------------------------------------------------------------
@@ -389,16 +472,9 @@ def _quote(words: Sequence[str]) -> str:
     return '"' + " ".join(w.replace('"', '""') for w in words) + '"'
 
 
-def fts_expression(
-    parsed: ParsedQuery,
-    entity: str | None = None,
-    language: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> str:
-    """The FTS5 MATCH expression for a parsed query (empty when it has no words and no
-    entity). Language and dates narrow it inside FTS5 (the SQL filters still decide
-    exact days); alone they do not make an expression: listing by them is plain SQL."""
+def fts_expression(parsed: ParsedQuery, entity: str | None = None) -> str:
+    """The FTS5 MATCH expression for the words of a query and an entity (empty when
+    there are neither)."""
     parts: list[str] = []
     for t in parsed.terms:
         star = " *" if t.prefix else ""
@@ -412,11 +488,6 @@ def fts_expression(
         parts.append("(" + " OR ".join(alts) + ")" if len(alts) > 1 else alts[0])
     if entity:
         parts.append(f"ents : {entity_token(entity)}")
-    if parts and language:
-        parts.append(f"meta : {language_token(language)}")
-    months = month_tokens(since, until) if parts else []
-    if months:
-        parts.append("meta : (" + " OR ".join(months) + ")")
     return " AND ".join(parts)
 
 
@@ -497,8 +568,8 @@ def search(store: SQLiteStore, query: SearchQuery) -> SearchResult:
     parsed = parse(query.q, NameLookup(store))
     if query.q.strip() and not parsed.terms:
         return SearchResult(total=0, hits=(), query=query)
-    expr = fts_expression(parsed, query.entity, query.language, query.since, query.until)
-    total, rows = store.search_rows(expr, query)
+    expr, residual = expression(parsed, query, store.published_bounds())
+    total, rows = store.search_rows(expr, residual)
     words = parsed.words
     prefixes = parsed.prefixes
     wanted_entities = set(parsed.entities) | ({query.entity} if query.entity else set())

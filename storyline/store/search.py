@@ -93,6 +93,27 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        "search_003_links",
+        # event and storyline tokens joined the meta column: reindex when the links change
+        """
+        DROP TRIGGER search_articles_update;
+        CREATE TRIGGER search_articles_update
+        AFTER UPDATE OF title, text, language, published, event_id, story_id, record ON articles
+        WHEN old.title IS NOT new.title OR old.text IS NOT new.text
+          OR old.language IS NOT new.language OR old.published IS NOT new.published
+          OR old.event_id IS NOT new.event_id OR old.story_id IS NOT new.story_id
+          OR json_extract(CAST(old.record AS TEXT), '$.entities')
+             IS NOT json_extract(CAST(new.record AS TEXT), '$.entities')
+        BEGIN
+            INSERT OR IGNORE INTO search_pending(article_id) VALUES (new.id);
+        END;
+        INSERT OR IGNORE INTO search_pending(article_id) SELECT id FROM articles;
+        """,
+    )
+)
+
 # bm25 weights of title, body, latin, ents, meta: a word in the title says more than one in
 # the body; a transliterated match is weaker evidence; an entity match is strong.
 WEIGHTS = (4.0, 1.0, 0.5, 2.0, 0.0)
@@ -137,9 +158,11 @@ class SearchTables:
             if not ids:
                 return done
             marks = ",".join("?" * len(ids))
-            records = self.db.execute(f"SELECT id, record FROM articles WHERE id IN ({marks})", ids).fetchall()
-            for article_id, record in records:
-                row = index_row(from_json(record, Article))
+            records = self.db.execute(
+                f"SELECT id, record, event_id, story_id FROM articles WHERE id IN ({marks})", ids
+            ).fetchall()
+            for article_id, record, event_id, story_id in records:
+                row = index_row(from_json(record, Article), event_id, story_id)
                 self.db.execute("INSERT OR IGNORE INTO search_docs(article_id) VALUES (?)", (article_id,))
                 (docid,) = self.db.execute(
                     "SELECT rowid FROM search_docs WHERE article_id = ?", (article_id,)
@@ -172,6 +195,11 @@ class SearchTables:
             return self.index_pending()
 
     # -- queries ------------------------------------------------------------------
+    def published_bounds(self) -> tuple[str | None, str | None]:
+        """The first and last publication date stored (closes open date ranges)."""
+        first, last = self.db.execute("SELECT min(published), max(published) FROM articles").fetchone()
+        return first, last
+
     def entities_named(self, key: str) -> list[str]:
         """Entity ids one of whose surface forms has this name key."""
         return [r[0] for r in self.db.execute("SELECT entity_id FROM search_names WHERE key = ?", (key,))]
@@ -201,9 +229,11 @@ class SearchTables:
             params.append(query.story)
         limit, offset = max(0, query.limit), max(0, query.offset)
         if expr:
+            # CROSS JOIN: FTS5 first. Left to itself the planner may walk an articles index
+            # and run the whole MATCH once per row.
             base = (
-                " FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
-                " JOIN articles a ON a.id = d.article_id WHERE search_fts MATCH ?"
+                " FROM search_fts CROSS JOIN search_docs d ON d.rowid = search_fts.rowid"
+                " CROSS JOIN articles a ON a.id = d.article_id WHERE search_fts MATCH ?"
             )
             args: list[object] = [expr, *params]
             cond = "".join(" AND " + w for w in where)

@@ -218,17 +218,12 @@ def api_articles(
         limit=limit,
         offset=offset,
     )
-    total, found = store.search_rows(_entity_expr(query), query)
+    from storyline.search import ParsedQuery, expression
+
+    expr, residual = expression(ParsedQuery(terms=()), query, store.published_bounds())
+    total, found = store.search_rows(expr, residual)
     rows = [article_summary(r.article, r.event_id, r.story_id) for r in found]
     return _listing(rows, format, "articles", limit, offset, total)
-
-
-def _entity_expr(query: SearchQuery) -> str:
-    from storyline.search import ParsedQuery, fts_expression
-
-    if not query.entity:
-        return ""
-    return fts_expression(ParsedQuery(terms=()), query.entity, query.language, query.since, query.until)
 
 
 @router.get("/articles/{article_id:path}", summary="One article, whole")

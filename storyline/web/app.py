@@ -143,6 +143,7 @@ async def _too_large(send: Send) -> None:
 def templates() -> Environment:
     """The Jinja2 environment: autoescape on for every template."""
     from storyline.search import split_marks
+    from storyline.store.search import COUNT_CAP
     from storyline.web.views import excerpt, host_of, language_name, safe_url
 
     env = Environment(
@@ -156,6 +157,7 @@ def templates() -> Environment:
     env.filters["language_name"] = language_name
     env.filters["excerpt"] = excerpt
     env.globals["split_marks"] = split_marks
+    env.globals["count_cap"] = COUNT_CAP
     return env
 
 

@@ -160,14 +160,15 @@ def test_update_reindexes_and_delete_unindexes(store: SQLiteStore) -> None:
     assert search(store, SearchQuery(q="sonnenschein")).total == 0
 
 
-def test_a_change_of_links_only_does_not_reindex(store: SQLiteStore) -> None:
+def test_a_change_that_search_does_not_see_does_not_reindex(store: SQLiteStore) -> None:
     a1 = store.article("a1")
     assert a1 is not None
     from storyline.models import replace, to_json
 
     with store.db:
         store.db.execute(
-            "UPDATE articles SET event_id = 'ev', record = ? WHERE id = 'a1'", (to_json(replace(a1, event_id="ev")),)
+            "UPDATE articles SET event_date = '2024-03-01', record = ? WHERE id = 'a1'",
+            (to_json(replace(a1, event_date="2024-03-01")),),
         )
     assert store.pending_count() == 0
 
@@ -187,3 +188,41 @@ def test_filters_and_paging(store: SQLiteStore) -> None:
     assert page.total == 3 and len(page.hits) == 1
     browse = search(store, SearchQuery())
     assert [h.id for h in browse.hits] == ["a3", "a2", "a1"]  # no words: newest first
+
+
+def test_date_tokens_cover_exactly_the_range() -> None:
+    from storyline.search import date_tokens
+
+    # whole months by month, the rest by day
+    assert date_tokens("2024-01-30", "2024-03", (None, None)) == ["zd20240130", "zd20240131", "zm202402", "zm202403"]
+    assert date_tokens("2024", "2024", (None, None)) == [f"zm2024{m:02d}" for m in range(1, 13)]
+    # an open end is closed by the stored dates
+    assert date_tokens("2024-03-30", None, ("2020-01-01", "2024-04-02")) == [
+        "zd20240330",
+        "zd20240331",
+        "zd20240401",
+        "zd20240402",
+    ]
+    assert date_tokens("2024-05-01", "2024-04-01", (None, None)) == ["zd00000000"]  # empty: matches nothing
+    assert date_tokens("1990-01-15", "2024-12-30", (None, None)) is None  # too many: SQL filters
+
+
+def test_expression_leaves_sql_only_what_fts_cannot_do() -> None:
+    from storyline.search import expression
+
+    parsed = parse("odra")
+    expr, rest = expression(parsed, SearchQuery(q="odra", language="pl", since="2024-03", until="2024-03"))
+    assert "meta : zlpl" in expr and "zm202403" in expr
+    assert (rest.language, rest.since, rest.until) == (None, None, None)
+    expr, rest = expression(parsed, SearchQuery(q="odra", since="1900-01-02", until="2024-03-01"))
+    assert rest.since == "1900-01-02" and "zd" not in expr
+    assert expression(parse(""), SearchQuery(language="pl"))[0] == ""  # no words: plain SQL
+
+
+def test_links_changed_later_are_searchable(store: SQLiteStore) -> None:
+    with store.db:
+        store.db.execute("UPDATE articles SET event_id = 'ev-flood', story_id = 'st-odra' WHERE id IN ('a1', 'a3')")
+    assert store.pending_count() == 2
+    store.ensure_search_index()
+    assert {h.id for h in search(store, SearchQuery(q="wroclaw", event="ev-flood")).hits} == {"a1", "a3"}
+    assert {h.id for h in search(store, SearchQuery(q="wroclaw", story="st-odra", language="cs")).hits} == {"a3"}
