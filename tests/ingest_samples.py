@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 # One short "article" per language and script: (language, title, body).
@@ -171,7 +172,7 @@ def warc_pages(n: int = 3, start: int = 0) -> list[tuple[str, bytes, str]]:
     return pages
 
 
-def jsonl(rows: list[object]) -> bytes:
+def jsonl(rows: Sequence[object]) -> bytes:
     """JSON lines as UTF-8; a row that is a string is written as it is (a broken line)."""
     out = []
     for row in rows:

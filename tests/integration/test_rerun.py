@@ -20,6 +20,7 @@ import pytest
 
 from storyline.config import Config
 from storyline.ingest import read_inputs
+from storyline.models import RunSummary
 from storyline.pipeline import Item, Pipeline
 from storyline.store import SQLiteStore
 from tests.ingest_samples import ARTICLES, jsonl, write
@@ -51,7 +52,7 @@ def outcomes(db: Path) -> tuple[Counter[str], Counter[str], Counter[str]]:
     return articles, rejected, quarantined
 
 
-def run(paths: list[str], db: Path, items: Iterable[Item] | None = None, batch_size: int = 5):  # type: ignore[no-untyped-def]
+def run(paths: list[str], db: Path, items: Iterable[Item] | None = None, batch_size: int = 5) -> RunSummary:
     with SQLiteStore(db) as store:
         return Pipeline(stages=[], batch_size=batch_size).run(
             items if items is not None else read_inputs(paths, config=CONFIG), store

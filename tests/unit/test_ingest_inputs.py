@@ -271,7 +271,7 @@ def test_json_files_hold_one_article_a_list_or_lines(tmp_path: Path) -> None:
     write(tmp_path / "b.json", json.dumps([{"id": "l1", "text": ARTICLES[2][2]}, {"title": "nothing"}]))
     write(tmp_path / "c.json", jsonl([{"id": "c1", "text": ARTICLES[3][2]}, {"id": "c2", "text": ARTICLES[4][2]}]))
     items = _read(tmp_path)
-    got = [(type(i).__name__, i.id if isinstance(i, Article) else i.input_key) for i in items]  # type: ignore[union-attr]
+    got = [(type(i).__name__, i.id if isinstance(i, Article) else i.input_key) for i in items]
     assert got == [
         ("Article", "one"),
         ("Article", "l1"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -271,7 +272,7 @@ def test_warc_response_records_become_articles(gz: bool) -> None:
 
 @pytest.mark.parametrize("gz", [True, False])
 @pytest.mark.parametrize("keep", [0.45, 0.7, 0.9, 0.97])
-def test_truncated_warc_keeps_what_came_before_and_says_truncated(gz: bool, keep: float, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_truncated_warc_keeps_what_came_before_and_says_truncated(gz: bool, keep: float, tmp_path: Path) -> None:
     data = warc(warc_pages(4), gz=gz)
     path = tmp_path / "cut.warc"
     path.write_bytes(data[: int(len(data) * keep)])
@@ -311,7 +312,7 @@ def test_normalise_date(value: object, expected: tuple[str, str] | None) -> None
     assert (None if got is None else (got.value, got.precision)) == expected
 
 
-def test_sidecar_matches_by_file_name_and_fills_the_article(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sidecar_matches_by_file_name_and_fills_the_article(tmp_path: Path) -> None:
     meta = tmp_path / "meta.jsonl"
     meta.write_text(
         jsonl(
