@@ -33,6 +33,8 @@ Date = dt.date
 Hit = tuple[int, int, str, str, float]
 
 _SENTENCE_END = frozenset({".", "!", "?", ";", "…"})
+#: Where the clause around a weekday ends when looking for future wording.
+_CLAUSE_END = _SENTENCE_END | {",", ":", "(", ")", "«", "»", "“", "”", "\"", "—", "–"}
 _ADJACENT_SEPARATORS = frozenset({"-", "/", "."})
 
 
@@ -168,10 +170,10 @@ class Extractor:
         """Whether the clause around tokens ``i..j`` speaks of what is to come."""
         toks = self.toks
         lo = i
-        while lo > 0 and i - lo < 7 and toks[lo - 1][RAW] not in _SENTENCE_END:
+        while lo > 0 and i - lo < 7 and toks[lo - 1][RAW] not in _CLAUSE_END:
             lo -= 1
         hi = j
-        while hi < len(toks) and hi - j < 7 and toks[hi][RAW] not in _SENTENCE_END:
+        while hi < len(toks) and hi - j < 7 and toks[hi][RAW] not in _CLAUSE_END:
             hi += 1
         suffixes = self.lex.fut_suffix
         for k in range(lo, hi):

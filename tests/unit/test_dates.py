@@ -158,6 +158,11 @@ def test_future_wording_moves_a_weekday_forward() -> None:
     assert (past.value, future.value) == ("2024-03-10", "2024-03-17")
 
 
+def test_future_wording_in_another_clause_does_not_count() -> None:
+    (found,) = find_dates("The envoy, who met the rebels on Tuesday, will fly home soon.", "en", FRIDAY)
+    assert found.value == "2024-03-12"
+
+
 def test_day_month_without_year_takes_the_year_before_a_late_reference() -> None:
     # published in December, "28 February" is the February of the same year, not the next
     (found,) = find_dates("Die Reise fand am 28. Februar statt.", "de", dt.date(2023, 12, 4))
