@@ -143,8 +143,8 @@ def is_copyright(unit: str) -> bool:
     """A copyright footer: "© 2014-2018 …" or a short unit saying "all rights reserved"."""
     if _COPYRIGHT.match(unit):
         return True
-    if len(unit) > 600:
-        return False
+    if len(unit) > 200:
+        return False  # a long paragraph that mentions rights is text, or text with a footer glued on
     low = unit.lower()
     return any(p in low for p in RIGHTS_RESERVED)
 _NAME = r"(?:[^\W\d_][\w'’&.-]*|-)"
@@ -359,7 +359,7 @@ def _credit_end(unit: str, pos: int) -> int:
             if n == 4 or word[:1] in "-–—\"„“«'‚‘(" or not (_capitalised(word) or agency):
                 break
             nxt = tokens[n + 1].group(1) if n + 1 < len(tokens) else ""
-            if n > 0 and not word.isupper() and nxt[:1].islower():
+            if n > 0 and (not word.isupper() or len(word) == 1) and nxt[:1].islower():
                 break
         if word.endswith(":") and n > 0:
             break
@@ -460,6 +460,8 @@ def unit_pieces(unit: str, photo_credit_below: bool, max_caption_words: int) -> 
         if before and (before[-1] in ".!?…|)»\"”'" or _PHOTO_CREDIT_LABEL.match(rest, start)):
             tail.insert(0, Piece("credit", rest[start:].strip()))
             evidence = evidence or bool(_PHOTO_CREDIT_LABEL.match(rest, start))
+            if before.endswith("|"):
+                tail.insert(0, Piece("removed", "|"))
             rest = before.rstrip("|").rstrip()
     # a "photo" label at the end: "... to China. photo"
     photo = _PHOTO_LABEL_END.search(rest, max(0, len(rest) - 40))
@@ -742,7 +744,8 @@ class Cleaner:
             for i, unit_pieces in enumerate(pieces[: s.title_scan_units]):
                 body = [p for p in unit_pieces if p.kind == "body"]
                 if body:
-                    if _norm(body[0].text) == _norm(title):
+                    # the title repeated as the first paragraph (not merely similar: nothing is lost)
+                    if " ".join(body[0].text.casefold().split()) in " ".join(title.casefold().split()):
                         pieces = [*pieces[:i], [p for p in unit_pieces if p is not body[0]], *pieces[i + 1 :]]
                     break
             return title, pieces

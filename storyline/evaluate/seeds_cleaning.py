@@ -14,7 +14,7 @@ Per seed:
 
 A "sentence" of the raw text is a piece of a line split after ``. ! ? …`` with at least
 three words and ten letters; both sides are compared after NFC, ftfy's encoding fix,
-case folding and whitespace collapsing.
+case folding, invisible characters dropped and whitespace collapsed.
 """
 
 from __future__ import annotations
@@ -27,12 +27,14 @@ from storyline.models import Article
 
 _SPLIT = re.compile(r"(?<=[.!?…])['\"”’»)]*\s+")
 _LETTER = re.compile(r"[^\W\d_]")
+# characters that carry no text (zero-width, soft hyphen, BOM): the cleaner drops them
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad"))
 
 
 def _n(text: str) -> str:
     import ftfy
 
-    text = unicodedata.normalize("NFC", ftfy.fix_encoding(text))
+    text = unicodedata.normalize("NFC", ftfy.fix_encoding(text)).translate(_INVISIBLE)
     return " ".join(text.casefold().split())
 
 
