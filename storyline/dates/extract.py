@@ -180,8 +180,8 @@ class Extractor:
             if i <= k < j:
                 continue
             tags = toks[k][TAGS]
-            if tags is not None and "FUT" in tags:
-                return True
+            if tags is not None and "FUT" in tags and not (k > 0 and toks[k - 1][RAW] == "-"):
+                return True  # "lower-than-expected" is no future
             if suffixes and len(toks[k][RAW]) > 4 and toks[k][RAW].casefold().endswith(suffixes):
                 return True
         return False
@@ -541,7 +541,8 @@ class Extractor:
         t = self.toks
         j = self._skip_glue(i + 1, 1)
         day = self._num(j, 1, 31)
-        if day is not None and not (j + 1 < len(t) and t[j + 1][RAW] == ":") and self._month_allowed(i, alone=False):
+        clock = j + 2 < len(t) and t[j + 1][RAW] == ":" and t[j + 2][NUM] is not None and self._adjacent(j + 1, j + 2)
+        if day is not None and not clock and self._month_allowed(i, alone=False):
             end = j + 1
             if self._tag(end, "ORD") is not None and self._adjacent(j, end):
                 end += 1
