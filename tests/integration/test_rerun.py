@@ -117,9 +117,9 @@ def test_a_killed_cli_run_is_finished_by_the_next(tmp_path: Path) -> None:
                     written = sum(sum(c.values()) for c in outcomes(db))
                 except sqlite3.OperationalError:  # tables not created yet
                     written = 0
-                if written >= 8:
+                if written >= 2:
                     break
-            time.sleep(0.02)
+            time.sleep(0.005)
         assert proc.poll() is None, "the run ended before it could be killed: give it more input"
         proc.send_signal(signal.SIGKILL)
     finally:
