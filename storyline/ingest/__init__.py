@@ -236,8 +236,13 @@ class Reader:
         if kind == "jsonl.gz":
             import gzip
 
-            with gzip.GzipFile(fileobj=fh) as unzipped:
-                yield from read_jsonl(unzipped, source, self.settings)  # type: ignore[arg-type]
+            try:
+                with gzip.GzipFile(fileobj=fh) as unzipped:
+                    yield from read_jsonl(unzipped, source, self.settings)  # type: ignore[arg-type]
+            except EOFError as exc:
+                raise RejectedInput("truncated", f"the gzip data is cut off ({exc}); earlier lines are kept") from None
+            except (gzip.BadGzipFile, zlib.error) as exc:
+                raise RejectedInput("malformed", f"damaged gzip data ({exc}); lines before it are kept") from None
             return
         yield from read_jsonl(fh, source, self.settings)
 

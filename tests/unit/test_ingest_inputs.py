@@ -279,3 +279,17 @@ def test_json_files_hold_one_article_a_list_or_lines(tmp_path: Path) -> None:
         ("Article", "c1"),
         ("Article", "c2"),
     ]
+
+
+def test_a_cut_jsonl_gz_keeps_its_whole_lines_and_says_truncated(tmp_path: Path) -> None:
+    import gzip
+
+    rows = [{"id": f"r{i}", "text": f"{ARTICLES[i % 9][2]} ({i})"} for i in range(200)]
+    data = gzip.compress(jsonl(rows))
+    write(tmp_path / "cut.jsonl.gz", data[: len(data) // 2])
+    items = _read(tmp_path)
+    *articles, last = items
+    assert articles and all(isinstance(a, Article) for a in articles)
+    assert [a.id for a in articles] == [f"r{i}" for i in range(len(articles))]  # type: ignore[union-attr]
+    assert isinstance(last, Rejection) and last.reason == "truncated"
+    assert last.input_key == str(tmp_path / "cut.jsonl.gz")
