@@ -33,6 +33,9 @@ Date = dt.date
 Hit = tuple[int, int, str, str, float]
 
 _SENTENCE_END = frozenset({".", "!", "?", ";", "…"})
+_CJK_YEAR = frozenset({"年", "년"})
+_CJK_MONTH = frozenset({"月", "월"})
+_CJK_DAY = frozenset({"日", "일"})
 #: Where the clause around a weekday ends when looking for future wording.
 _CLAUSE_END = _SENTENCE_END | {",", ":", "(", ")", "«", "»", "“", "”", "\"", "—", "–"}
 _ADJACENT_SEPARATORS = frozenset({"-", "/", "."})
@@ -483,6 +486,17 @@ class Extractor:
                     if date is not None:
                         return i, i + 5, date.isoformat(), "day", 0.95
                 return i, i + 3, f"{year:04d}-{month:02d}", "month", 0.9
+        # CJK: 2023年7月15日, 2023년 7월 15일
+        if i + 3 < len(t) and t[i + 1][RAW] in _CJK_YEAR:
+            month = self._num(i + 2, 1, 12)
+            if month is not None and t[i + 3][RAW] in _CJK_MONTH:
+                day = self._num(i + 4, 1, 31)
+                if day is not None and i + 5 < len(t) and t[i + 5][RAW] in _CJK_DAY:
+                    date = _valid(year, month, day)
+                    if date is not None:
+                        return i, i + 6, date.isoformat(), "day", 0.95
+                return i, i + 4, f"{year:04d}-{month:02d}", "month", 0.95
+            return i, i + 2, f"{year:04d}", "year", 0.9
         # YEAR [.] [gada] [DAY .] MONTH [DAY]  (lv "2000.gada jūlijā", hu "2023. július 15.")
         j = i + 1
         steps = 0

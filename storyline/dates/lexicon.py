@@ -27,8 +27,11 @@ from storyline.dates.tables import CAPITALISED, COMPOUNDING, STEMMED, TABLES, WE
 
 log = logging.getLogger(__name__)
 
-#: Digits, runs of letters, or one other non-space character.
-TOKEN = re.compile(r"\d+|[^\W\d_]+|[^\w\s]")
+#: Digits, one CJK character (those scripts write no spaces), runs of other letters,
+#: or one other non-space character.
+TOKEN = re.compile(r"\d+|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\d_]+|[^\w\s]")
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 Tags = dict[str, Any]
 
@@ -174,13 +177,15 @@ def lexicon(language: str | None) -> Lexicon:
         clitics=tuple(table.get("clitics", ())),
     )
     months, days = _babel_names(lang)
+    if not months and not _dateparser_info(lang):
+        months, days = _babel_names("en")  # a language nobody describes: English names beat none
     info = _dateparser_info(lang)
     for i, key in enumerate(_DP_MONTHS, start=1):
         for name in info.get(key, ()):
             months.append((name, i, len(name) >= 5))
     for i, key in enumerate(_DP_DAYS):
         for name in info.get(key, ()):
-            if len(name) >= 5 or lang in ("ar", "zh", "ja", "ko", "he", "fa", "tr"):
+            if len(name) >= 5 or lang in ("ar", "he", "fa", "tr"):  # short full names; CJK abbreviations are one sign
                 days.append((name, i))
     lex.capitalised = lex.capitalised or (bool(months) and all(name[:1].isupper() for name, _, _ in months[:12]))
     for name, number, strong in months:
@@ -244,8 +249,8 @@ def _add_dateparser_phrases(lex: Lexicon, info: dict[str, Any]) -> None:
         forward, count, unit, _ago = match.groups()
         offset = int(count) * (1 if forward else -1)
         for phrase in phrases:
-            if len(phrase) < 3 or "." in phrase:
-                continue
+            if "." in phrase or (len(phrase) < 3 and not _CJK.search(phrase)):
+                continue  # abbreviations; a CJK word of two signs is a whole word
             if unit == "day":
                 lex.add(phrase, "REL", offset)
             else:
