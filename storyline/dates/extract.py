@@ -107,8 +107,9 @@ class Extractor:
         append = toks.append
         for match in TOKEN.finditer(text):
             raw = match.group()
+            start, end = match.span()
             if raw.isdigit():
-                append((raw, raw, match.start(), match.end(), None, int(raw) if len(raw) <= 4 else None))
+                append((raw, raw, start, end, None, int(raw) if len(raw) <= 4 else None))
                 continue
             n = norm(raw)
             tags = words.get(n)
@@ -118,7 +119,7 @@ class Extractor:
                 phrase_at.append(len(toks))
             if tags is not None and n in not_after and toks and toks[-1][N] in not_after[n]:
                 tags = None  # "la mañana" is the morning, "am Morgen" too
-            append((raw, n, match.start(), match.end(), tags, None))
+            append((raw, n, start, end, tags, None))
         if phrase_at:
             toks = self._merge_phrases(toks, phrase_at)
         return toks
