@@ -133,11 +133,42 @@ def bench(data: Path, workers: int, batch: int) -> dict[str, float]:
     }
 
 
+def stage_breakdown(data: Path) -> list[tuple[str, float]]:
+    """CPU seconds of each step over the whole data set, one step after the other.
+
+    CPU time, not wall time, so that other work on the machine does not blur where the
+    time goes. The store is timed on the analysed articles (duplicates left out).
+    """
+    docs = load_topic_docs(data, annotations=False)
+    config = Config.load()
+    out: list[tuple[str, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "bsnlp.jsonl"
+        jsonl.write_text("".join(json.dumps(d.record(), ensure_ascii=False) + "\n" for d in docs), "utf-8")
+        t = time.process_time()
+        articles = [a for a in read_inputs([str(jsonl)], config=config) if isinstance(a, Article)]
+        out.append(("ingest (JSONL)", time.process_time() - t))
+        for stage in build_pipeline(config, upto="language").stages:
+            stage(articles[0])  # load models first
+            t = time.process_time()
+            articles = list(stage.pipe(articles))
+            out.append((stage.name, time.process_time() - t))
+        unique = list({a.content_hash: a for a in articles}.values())
+        store = open_store(Path(tmp) / "stages.db")
+        t = time.process_time()
+        for i in range(0, len(unique), 256):
+            store.write(unique[i : i + 256])
+        out.append(("store (SQLite + search index)", time.process_time() - t))
+        store.close()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--workers", type=int, default=1, help="processes for clean+language (1: in process)")
     parser.add_argument("--batch", type=int, default=256, help="articles per pipeline batch")
+    parser.add_argument("--stages", action="store_true", help="also print CPU seconds per step")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"no BSNLP data at {args.data}", file=sys.stderr)
@@ -150,6 +181,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{result['articles']:>9} {result['stored']:>7} {result['seconds']:>8.2f} {result['rate']:>11.0f}"
         f" {result['cpu']:>7.2f} {result['rss']:>12.0f}"
     )
+    if args.stages:
+        steps = stage_breakdown(args.data)
+        print(f"\n{'step':<32} {'CPU s':>7} {'ms/article':>11}")
+        for name, cpu in steps:
+            print(f"{name:<32} {cpu:>7.2f} {1000 * cpu / result['articles']:>11.3f}")
+        total = sum(c for _, c in steps)
+        print(f"{'total':<32} {total:>7.2f} {1000 * total / result['articles']:>11.3f}"
+              f"   (one core: {result['articles'] / total:.0f} articles/s)")
     return 0
 
 
