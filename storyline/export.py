@@ -8,13 +8,27 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from storyline.models import Article, Span
+from storyline.models import Article, DateMention, Span
 
 
 def _span(m: Span) -> dict[str, Any]:
     row: dict[str, Any] = {"text": m.text, "start": m.start, "end": m.end}
     if m.field != "text":
         row["field"] = m.field
+    return row
+
+
+def _date(d: DateMention) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "text": d.text,
+        "start": d.start,
+        "end": d.end,
+        "value": d.value,
+        "granularity": d.granularity,
+        "confidence": d.confidence,
+    }
+    if d.field != "text":
+        row["field"] = d.field
     return row
 
 
@@ -43,10 +57,7 @@ def article_row(a: Article) -> dict[str, Any]:
             for e in a.entities
         ],
         "event_date": a.event_date,
-        "dates": [
-            {"text": d.text, "start": d.start, "end": d.end, "value": d.value, "granularity": d.granularity}
-            for d in a.dates
-        ],
+        "dates": [_date(d) for d in a.dates],
         "event_id": a.event_id,
         "story_id": a.story_id,
         "duplicate_of": a.duplicate_of,
