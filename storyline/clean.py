@@ -417,6 +417,7 @@ def split_caption(unit: str) -> list[Piece]:
 
 
 _TAIL = 160  # characters at the end of a unit where a trailing credit is looked for
+_MAX_CAPTION_CHARS = 2000  # no caption is longer (and splitting one costs time by its length squared)
 
 
 def _sentences(text: str) -> int:
@@ -433,7 +434,7 @@ def unit_pieces(unit: str, photo_credit_below: bool, max_caption_words: int) -> 
     leaves). Credits (``Foto: X``, ``Source: X``, ``Name/AGENCY``) at the very start
     or end of a unit are split off as credits in any case.
     """
-    if _DATELINE_CAPTION.match(unit):
+    if len(unit) <= _MAX_CAPTION_CHARS and _DATELINE_CAPTION.match(unit):
         return split_caption(unit)
     head: list[Piece] = []
     tail: list[Piece] = []

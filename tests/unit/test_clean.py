@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.clean import Cleaner, is_lone_credit, lone_credit, normalise, units
 from storyline.config import Config
@@ -245,3 +247,24 @@ def test_empty_after_cleaning_is_rejected(cleaner: Cleaner) -> None:
     with pytest.raises(RejectedInput) as err:
         cleaner(article("165\n\nShare\n\nComments\n"))
     assert err.value.reason == "empty"
+
+
+FURNITURE = ["165", "Share", "Kommentare (2)", "Поделиться", "Leave a Reply", "© Ana Silva/Lusa", "Photo: Reuters",
+             "source site", "date 2022-04"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(BODY_SENTENCES + FURNITURE), min_size=1, max_size=12), st.booleans())
+def test_nothing_is_lost(cleaner: Cleaner, lines: list[str], blank_lines: bool) -> None:
+    """Every line ends in the title, the body, the captions or the removed leftovers, and
+    every real sentence not standing right above a photo credit stays in the body."""
+    raw = ("\n\n" if blank_lines else "\n").join(lines)
+    cleaned = cleaner.clean(raw)
+    everything = " ".join([cleaned.title, *cleaned.paragraphs, *(c.text for c in cleaned.captions),
+                           *cleaned.removed])
+    for i, line in enumerate(lines):
+        for part in line.split():
+            assert part in everything, (line, cleaned)
+        credit_below = i + 1 < len(lines) and lines[i + 1] in {"© Ana Silva/Lusa", "Photo: Reuters"}
+        if line in BODY_SENTENCES and not credit_below:
+            assert line in cleaned.paragraphs or line == cleaned.title, (line, cleaned)
