@@ -28,7 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 from storyline.config import Config
-from storyline.models import Article, ArticleEntity, Event, Meeting, Span, Story
+from storyline.models import Article, ArticleEntity, Entity, Event, Meeting, Span, Story, Variant
 from storyline.store.sqlite import SQLiteStore
 
 SYLLABLES = ["ka", "lo", "mi", "ren", "sto", "va", "dru", "pe", "zan", "tor", "li", "ne", "gor", "sha", "bu", "tel"]
@@ -134,6 +134,30 @@ def build(path: Path, n: int, seed: int = 7) -> None:
     print(f"built {n} articles in {time.perf_counter() - start:.0f}s", file=sys.stderr)
 
 
+def fill_kb(store: SQLiteStore) -> None:
+    """The entity knowledge base, as the entity stage would keep it: each actor with its
+    name in Latin, Cyrillic and Greek script."""
+    if store.db.execute("SELECT count(*) FROM entities").fetchone()[0]:
+        return
+    rows = store.db.execute("SELECT entity_id, max(name), count(*) FROM event_entities GROUP BY entity_id").fetchall()
+    store.save_entities(
+        [
+            Entity(
+                id=i,
+                name=n,
+                type="PER",
+                articles=8 * c,
+                variants=(
+                    Variant(n, "en", "Latin", c),
+                    Variant(n.translate(TO_CYRILLIC), "ru", "Cyrillic", c),
+                    Variant(n.translate(TO_GREEK), "el", "Greek", c),
+                ),
+            )
+            for i, n, c in rows
+        ]
+    )
+
+
 def p(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))]
@@ -156,7 +180,9 @@ def main() -> None:
     from storyline.web import create_app
 
     with SQLiteStore(args.db) as store:  # as `storyline serve` does: migrate, index what is pending
+        fill_kb(store)
         store.ensure_search_index()
+        store.db.execute("ANALYZE")
     cfg = Config.load(web={"allowed_hosts": ["testserver"]})
     client = TestClient(create_app(args.db, cfg))
     rng = random.Random(11)

@@ -568,7 +568,8 @@ def search(store: SQLiteStore, query: SearchQuery) -> SearchResult:
     parsed = parse(query.q, NameLookup(store))
     if query.q.strip() and not parsed.terms:
         return SearchResult(total=0, hits=(), query=query)
-    expr, residual = expression(parsed, query, store.published_bounds())
+    open_range = bool(query.since) != bool(query.until)
+    expr, residual = expression(parsed, query, store.published_bounds() if open_range else (None, None))
     total, rows = store.search_rows(expr, residual)
     words = parsed.words
     prefixes = parsed.prefixes

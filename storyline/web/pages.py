@@ -8,6 +8,7 @@ screen readers.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -191,8 +192,6 @@ def search_page(
     story: str | None = Query(None, max_length=300),
     offset: int = Query(0, ge=0, le=100_000),
 ) -> HTMLResponse:
-    import re
-
     store = _store(request)
     size = request.app.state.settings.page_size
     problems: list[str] = []

@@ -90,15 +90,16 @@ def _kb(store: SQLiteStore, method: str) -> Any | None:
 
 
 def entity_names(store: SQLiteStore, ids: Iterable[str]) -> dict[str, str]:
-    """Display names for entity ids: the knowledge base, else event actors, else the id."""
+    """Display names for entity ids: the knowledge base, else event actors, else the id.
+
+    One query for the lot (a page may name hundreds of actors)."""
     ids = list(dict.fromkeys(i for i in ids if i))
     out: dict[str, str] = {}
-    kb = _kb(store, "entity")
-    for i in ids:
-        if kb is not None:
-            ent = kb(i)
-            if isinstance(ent, Entity):
-                out[i] = ent.name
+    if ids and _kb(store, "entity") is not None:
+        for k in range(0, len(ids), 500):
+            chunk = ids[k : k + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(store.db.execute(f"SELECT id, name FROM entities WHERE id IN ({marks})", chunk).fetchall())
     missing = [i for i in ids if i not in out]
     if missing:
         out.update(store.entity_names(missing))
