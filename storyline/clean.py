@@ -420,6 +420,11 @@ _TAIL = 160  # characters at the end of a unit where a trailing credit is looked
 _MAX_CAPTION_CHARS = 2000  # no caption is longer (and splitting one costs time by its length squared)
 
 
+def _may_have_label(text: str) -> bool:
+    """Cheap test before the credit-label pattern: every label has ":" or "©", or says (c)/copyright."""
+    return ":" in text or "©" in text or "(c)" in text or "(C)" in text or "opyright" in text
+
+
 def _sentences(text: str) -> int:
     return len(re.findall(r"[.!?…](?:\s|$)", text)) or 1
 
@@ -453,7 +458,7 @@ def unit_pieces(unit: str, photo_credit_below: bool, max_caption_words: int) -> 
     cut = max(0, len(rest) - _TAIL)
     window = rest[cut:]
     spans = []
-    if "/" in window or _CREDIT_LABEL.search(window):
+    if "/" in window or (_may_have_label(window) and _CREDIT_LABEL.search(window)):
         spans = [(cut + s, cut + e) for s, e in _credit_spans(window) if cut + e >= len(rest.rstrip(" .")) and s > 0]
     if spans:
         start = spans[-1][0]
