@@ -60,6 +60,10 @@ class Sink(Protocol):
         """The given content hashes already stored, each with its article's source."""
         ...
 
+    def known_ids(self, ids: Sequence[str]) -> dict[str, str]:
+        """The given article ids already stored, each with its content hash."""
+        ...
+
     def write(self, items: Sequence[Item]) -> None: ...
 
 
@@ -109,6 +113,42 @@ def apply_stage(stage: Stage, batch: list[Article]) -> tuple[list[Article], list
     return good, bad
 
 
+def _triage(
+    articles: list[Article], sink: Sink, seen_hashes: set[str], seen_ids: dict[str, str]
+) -> tuple[list[Article], list[Rejection], int]:
+    """Split a batch into new articles, duplicate or id-conflict rejections, and re-runs.
+
+    An article whose content is already stored *from the same source* is a re-run of the
+    same input: it is counted but nothing is written, so re-running changes nothing. The
+    same content from another source, or an id that already names other content, is a
+    stored rejection.
+    """
+    known = sink.known_hashes([a.content_hash for a in articles])
+    taken = sink.known_ids([a.id for a in articles])
+    fresh: list[Article] = []
+    refused: list[Rejection] = []
+    again = 0
+    for article in articles:
+        key = f"{article.source}#{article.content_hash}"
+        if known.get(article.content_hash) == article.source:
+            again += 1
+            continue
+        if article.content_hash in known or article.content_hash in seen_hashes:
+            original = known.get(article.content_hash, "an article earlier in this run")
+            detail = f"same content as {original} ({article.content_hash})"
+            refused.append(Rejection(source=article.source, reason="duplicate", detail=detail, input_key=key))
+            continue
+        other = taken.get(article.id) or seen_ids.get(article.id)
+        if other is not None and other != article.content_hash:
+            detail = f"id {article.id!r} already names a different article ({other})"
+            refused.append(Rejection(source=article.source, reason="id-conflict", detail=detail, input_key=key))
+            continue
+        seen_hashes.add(article.content_hash)
+        seen_ids[article.id] = article.content_hash
+        fresh.append(article)
+    return fresh, refused, again
+
+
 def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     it = iter(items)
     while batch := list(islice(it, size)):
@@ -148,30 +188,15 @@ class Pipeline:
         reasons: Counter[str] = Counter()
         seen = stored = rejected = quarantined = 0
         seen_hashes: set[str] = set()
+        seen_ids: dict[str, str] = {}
         for batch in _batches(items, self.batch_size):
             seen += len(batch)
             articles = [x for x in batch if isinstance(x, Article)]
             out: list[Item] = [x for x in batch if not isinstance(x, Article)]
-            known = sink.known_hashes([a.content_hash for a in articles])
-            fresh: list[Article] = []
-            for article in articles:
-                if known.get(article.content_hash) == article.source:
-                    # the same input again (a re-run): re-ingesting changes nothing
-                    rejected += 1
-                    reasons["duplicate"] += 1
-                elif article.content_hash in known or article.content_hash in seen_hashes:
-                    original = known.get(article.content_hash, "an article earlier in this run")
-                    out.append(
-                        Rejection(
-                            source=article.source,
-                            reason="duplicate",
-                            detail=f"same content as {original} ({article.content_hash})",
-                            input_key=f"{article.source}#{article.content_hash}",
-                        )
-                    )
-                else:
-                    seen_hashes.add(article.content_hash)
-                    fresh.append(article)
+            fresh, refused, again = _triage(articles, sink, seen_hashes, seen_ids)
+            out.extend(refused)
+            rejected += again  # the same input re-run: counted, nothing written
+            reasons["duplicate"] += again
             done, bad = self.process(fresh)
             out.extend(done)
             out.extend(bad)

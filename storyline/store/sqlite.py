@@ -79,20 +79,23 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
         return [r[0] for r in self.db.execute("SELECT name FROM migrations ORDER BY name")]
 
     # -- writing ------------------------------------------------------------
+    def _lookup(self, column: str, keys: Sequence[str], value: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        keys = list(keys)
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT {column}, {value} FROM articles WHERE {column} IN ({marks})"
+            found.update((k, v) for k, v in self.db.execute(sql, chunk))
+        return found
+
     def known_hashes(self, hashes: Sequence[str]) -> dict[str, str]:
         """The given content hashes already stored, each with its article's source."""
-        found: dict[str, str] = {}
-        hashes = list(hashes)
-        for i in range(0, len(hashes), 500):
-            chunk = hashes[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                (r[0], r[1])
-                for r in self.db.execute(
-                    f"SELECT content_hash, source FROM articles WHERE content_hash IN ({marks})", chunk
-                )
-            )
-        return found
+        return self._lookup("content_hash", hashes, "source")
+
+    def known_ids(self, ids: Sequence[str]) -> dict[str, str]:
+        """The given article ids already stored, each with its content hash."""
+        return self._lookup("id", ids, "content_hash")
 
     def write(self, items: Sequence[Item]) -> None:
         """Write a batch in one transaction."""
@@ -153,8 +156,10 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
                 to_json(a),
             ),
         )
-        # a quarantined input that now passes leaves quarantine
-        self.db.execute("DELETE FROM quarantine WHERE input_key = ?", (f"{a.source}#{a.content_hash}",))
+        # an input that was rejected or quarantined before and now passes leaves those lists
+        keys = (f"{a.source}#{a.content_hash}", a.source)
+        self.db.execute("DELETE FROM quarantine WHERE input_key IN (?, ?)", keys)
+        self.db.execute("DELETE FROM rejections WHERE input_key IN (?, ?)", keys)
 
     def update_articles(self, articles: Sequence[Article]) -> None:
         """Rewrite stored articles (a later stage re-ran over them)."""

@@ -33,6 +33,10 @@ class ListSink:
         mine = {i.content_hash: i.source for i in self.items if isinstance(i, Article)}
         return {h: mine[h] for h in hashes if h in mine}
 
+    def known_ids(self, ids: Sequence[str]) -> dict[str, str]:
+        mine = {i.id: i.content_hash for i in self.items if isinstance(i, Article)}
+        return {k: mine[k] for k in ids if k in mine}
+
     def write(self, items: Sequence[Item]) -> None:
         self.items.extend(items)
 
@@ -74,3 +78,14 @@ def test_a_copy_under_another_name_gets_a_stored_rejection_naming_the_original()
     Pipeline([Upper()]).run([art("a", "mirror/a.txt")], sink)
     (rejection,) = [i for i in sink.items if isinstance(i, Rejection)]
     assert rejection.reason == "duplicate" and "a.txt" in rejection.detail
+
+
+def test_an_id_that_names_other_content_is_rejected_and_counted_as_such() -> None:
+    sink = ListSink()
+    first = Article(id="x", content_hash="h1", source="a.jsonl", raw="one")
+    other = Article(id="x", content_hash="h2", source="a.jsonl", raw="two")
+    summary = Pipeline([Upper()]).run([first, other], sink)
+    assert (summary.stored, summary.rejected) == (1, 1)
+    again = Pipeline([Upper()]).run([other], sink)
+    assert (again.stored, again.rejected) == (0, 1)
+    assert [i.reason for i in sink.items if isinstance(i, Rejection)] == ["id-conflict", "id-conflict"]
