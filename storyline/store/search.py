@@ -123,14 +123,33 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        "search_005_prefix",
+        # prefix indexes: 'word*' queries read one term list instead of merging every
+        # word that starts so; the FTS table is rebuilt and every article queued again
+        """
+        DROP TABLE search_fts;
+        CREATE VIRTUAL TABLE search_fts USING fts5(
+            title, body, latin, ents, meta,
+            tokenize = 'unicode61 remove_diacritics 0',
+            prefix = '2 3 4'
+        );
+        DELETE FROM search_docs;
+        INSERT OR IGNORE INTO search_pending(article_id) SELECT id FROM articles;
+        """,
+    )
+)
+
 # bm25 weights of title, body, latin, ents, meta: a word in the title says more than one in
 # the body; a transliterated match is weaker evidence; an entity match is strong.
 WEIGHTS = (4.0, 1.0, 0.5, 2.0, 0.0)
 # above this many matches, results are listed newest first instead of by bm25 (see search_rows);
 # set with bench/search_bench.py: bm25 costs 20-100 µs a match on this machine
 RANK_LIMIT = 1_000
-# totals are counted up to this; a larger total is reported as COUNT_CAP + 1 ("more than")
-COUNT_CAP = 10_000
+# totals are counted up to this (so a count costs at most this many matches); a larger total
+# is reported as COUNT_CAP + 1, "more than"
+COUNT_CAP = 1_000
 INDEX_CHUNK = 200
 
 
