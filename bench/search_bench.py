@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import itertools
+import os
 import random
 import statistics
 import sys
@@ -246,7 +247,8 @@ def main() -> None:
 
     lines = [
         f"Database: {n_articles} articles, {n_events} events (synthetic, `bench/search_bench.py`), "
-        f"one process, this 2-core machine.",
+        f"one process on this 2-core machine (shared with other work: load average {os.getloadavg()[0]:.1f});"
+        f" API defaults (page size {client.app.state.settings.page_size}).",
         "",
         "| what | runs | p50 ms | p95 ms | max ms | target p95 ms | ok |",
         "|---|---:|---:|---:|---:|---:|---|",

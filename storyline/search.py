@@ -520,10 +520,16 @@ def snippet(
         return False
 
     first: int | None = None
-    for m in _TOKEN.finditer(text):
-        if hit(m.group()):
-            first = m.start()
-            break
+    hint = _first_position(text, wanted, prefixes)
+    if hint is not None:
+        # the folded text keeps (nearly) the positions of the original: start near there
+        for begin in dict.fromkeys((max(0, hint - 40), 0)):
+            for m in _TOKEN.finditer(text, begin):
+                if hit(m.group()):
+                    first = m.start()
+                    break
+            if first is not None:
+                break
     if first is None:
         first = anchor if anchor is not None else 0
     start = max(0, first - width // 3)
@@ -536,12 +542,28 @@ def snippet(
         space = text.rfind(" ", start, end)
         end = space if space > first else end
     window = text[start:end]
-    marks = tuple((m.start(), m.end()) for m in _TOKEN.finditer(window) if hit(m.group()))
+    marks = tuple((m.start(), m.end()) for m in _TOKEN.finditer(window) if hit(m.group())) if hint is not None else ()
     prefix = "… " if start else ""
     suffix = " …" if end < len(text) else ""
     shift = len(prefix)
     window = _WHITESPACE.sub(" ", window)  # one space for one whitespace char: marks stay put
     return prefix + window + suffix, tuple((a + shift, b + shift) for a, b in marks)
+
+
+def _first_position(text: str, words: set[str], prefixes: Sequence[str]) -> int | None:
+    """Where a query word first stands in the folded ``text`` (0 when only its
+    transliteration has it), None when nowhere: one regex pass over the folded text
+    spares a word-by-word scan of articles that were found by title or entity."""
+    alts = [re.escape(w) + r"(?!\w)" for w in sorted(words) if w] + [re.escape(p) for p in prefixes if p]
+    if not alts:
+        return None
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(alts) + ")")
+    folded = fold(text)
+    m = pattern.search(folded)
+    if m is not None:
+        return m.start()
+    latin = translit(folded)
+    return 0 if latin and pattern.search(latin) else None
 
 
 def split_marks(text: str, marks: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:

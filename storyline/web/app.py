@@ -46,7 +46,7 @@ class WebSettings:
 
     host: str = "127.0.0.1"
     port: int = 8765
-    page_size: int = 50
+    page_size: int = 20
     max_page_size: int = 200
     max_offset: int = 100_000
     max_request_bytes: int = 2_000_000
