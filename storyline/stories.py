@@ -21,6 +21,7 @@ import logging
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import msgspec
 import numpy as np
@@ -29,6 +30,10 @@ from storyline.cluster import EventState, day_number, fitted, iso_day
 from storyline.models import Story
 
 log = logging.getLogger(__name__)
+
+
+def _story_key(story_id: str) -> int:
+    return int.from_bytes(hashlib.blake2b(story_id.encode("utf-8"), digest_size=7).digest(), "big")
 
 
 def story_id_for(event_id: str) -> str:
@@ -78,25 +83,29 @@ class StoryLinker:
         entity_weight: float | None = None,
         gap_days: int = 365,
         top_entities: int = 8,
+        k: int = 10,
     ) -> None:
         self.threshold = threshold
         self.entity_weight = entity_weight
         self.gap_days = gap_days
         self.top_entities = top_entities
+        self.k = k
         fit = fitted().get("stories", {})
         self._threshold = float(fit.get("threshold", 0.35) if threshold is None else threshold)
         self._we = float(fit.get("entity_weight", 0.7) if entity_weight is None else entity_weight)
         self.stories: dict[str, StoryState] = {}
         self._by_entity: dict[str, list[str]] = {}
+        self._ann: Any = None  # usearch index of story centroids (an event's topic finds its story)
+        self._keys: dict[int, str] = {}
 
     def __repr__(self) -> str:
         return (
             f"StoryLinker(threshold={self.threshold!r}, entity_weight={self.entity_weight!r},"
-            f" gap_days={self.gap_days!r}, top_entities={self.top_entities!r})"
+            f" gap_days={self.gap_days!r}, top_entities={self.top_entities!r}, k={self.k!r})"
         )
 
     def clone(self) -> StoryLinker:
-        return StoryLinker(self.threshold, self.entity_weight, self.gap_days, self.top_entities)
+        return StoryLinker(self.threshold, self.entity_weight, self.gap_days, self.top_entities, self.k)
 
     def load(self, states: Iterable[StoryState]) -> None:
         for st in states:
@@ -104,6 +113,19 @@ class StoryLinker:
 
     def _index(self, st: StoryState) -> None:
         self.stories[st.id] = st
+        if st.vsum:
+            from usearch.index import Index
+
+            v = np.asarray(st.vsum, dtype=np.float32)
+            norm = float(np.linalg.norm(v))
+            if norm:
+                if self._ann is None:
+                    self._ann = Index(ndim=len(v), metric="cos", dtype="f32")
+                key = _story_key(st.id)
+                if key in self._keys:
+                    self._ann.remove(key)
+                self._ann.add(key, v / norm)
+                self._keys[key] = st.id
         for e in _top(st.entities, self.top_entities * 2):
             ids = self._by_entity.setdefault(e, [])
             if st.id not in ids:
@@ -120,15 +142,18 @@ class StoryLinker:
         """Put event ``ev`` into a storyline; return the storyline id."""
         day = day_number(ev.date())
         best: tuple[float, str] | None = None
-        for e in _top(ev.entities, self.top_entities):
-            for sid in self._by_entity.get(e, ()):
-                st = self.stories[sid]
-                if day is not None and st.last_day is not None and st.first_day is not None:
-                    if day - st.last_day > self.gap_days or st.first_day - day > self.gap_days:
-                        continue
-                s = self.score(ev, st)
-                if best is None or (s, sid) > best:
-                    best = (s, sid)
+        found: list[str] = [sid for e in _top(ev.entities, self.top_entities) for sid in self._by_entity.get(e, ())]
+        if self._ann is not None and len(self._ann):
+            hits = self._ann.search(ev.centroid(), min(self.k, len(self._ann)))
+            found.extend(self._keys[int(k)] for k in hits.keys if int(k) in self._keys)
+        for sid in dict.fromkeys(found):
+            st = self.stories[sid]
+            if day is not None and st.last_day is not None and st.first_day is not None:
+                if day - st.last_day > self.gap_days or st.first_day - day > self.gap_days:
+                    continue
+            s = self.score(ev, st)
+            if best is None or (s, sid) > best:
+                best = (s, sid)
         if best is not None and best[0] >= self._threshold:
             st = self.stories[best[1]]
         else:
