@@ -452,20 +452,40 @@ def parse(q: str, lookup: Callable[[str, str], tuple[str, ...]] | None = None) -
 
 class NameLookup:
     """Callable: (name key, the words as typed) → entity ids: every form the articles
-    used (the search names table), else any variant the entity knowledge base knows."""
+    used (the search names table), else a variant the entity knowledge base knows, by
+    its text or by the entity stage's own matching key (both indexed there)."""
 
     def __init__(self, store: SQLiteStore) -> None:
         self.store = store
+        self._kb: bool | None = None
+
+    def _has_kb(self) -> bool:
+        if self._kb is None:
+            row = self.store.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entity_variants'"
+            ).fetchone()
+            self._kb = row is not None
+        return self._kb
 
     def __call__(self, key: str, raw: str = "") -> tuple[str, ...]:
         found = tuple(self.store.entities_named(key))
-        if found or not raw:
+        if found or not raw or not self._has_kb():
             return found
-        from storyline.web.views import _kb
+        db = self.store.db
+        rows = db.execute(
+            "SELECT entity_id FROM entity_variants WHERE text = ? COLLATE NOCASE LIMIT ?",
+            (raw, 4 * MAX_ENTITIES_PER_NAME),
+        ).fetchall()
+        if not rows:
+            from storyline.entities.normalize import text_key
 
-        kb = _kb(self.store, "entity")
-        ent = kb(raw) if kb is not None else None
-        return (ent.id,) if ent is not None else ()
+            kb_key = text_key(raw)
+            if kb_key:
+                rows = db.execute(
+                    "SELECT entity_id FROM entity_variants WHERE key = ? LIMIT ?",
+                    (kb_key, 4 * MAX_ENTITIES_PER_NAME),
+                ).fetchall()
+        return tuple(dict.fromkeys(r[0] for r in rows))
 
 
 def _quote(words: Sequence[str]) -> str:
