@@ -131,6 +131,24 @@ def cities() -> list[list[object]]:
     return rows
 
 
+def calendar_words() -> list[str]:
+    """Month and weekday names, wide and abbreviated, of every locale of ``LANGUAGES``."""
+    words: set[str] = set()
+    for loc in base_locales():
+        try:
+            locale = Locale.parse(loc)
+        except (ValueError, babel.UnknownLocaleError):
+            continue
+        for table in (locale.months, locale.days):
+            for context in ("format", "stand-alone"):
+                for width in ("wide", "abbreviated"):
+                    for value in table.get(context, {}).get(width, {}).values():
+                        value = value.strip(".").lower()
+                        if len(value) >= 3:
+                            words.add(value)
+    return sorted(words)
+
+
 def non_entities() -> list[str]:
     words: set[str] = set()
     for loc in base_locales():
@@ -177,6 +195,7 @@ def main() -> None:
         "key_version": KEY_VERSION,
         "places": places,
         "non_entities": words,
+        "calendar": calendar_words(),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -28,7 +28,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from storyline.entities.normalize import KEY_VERSION, coarse_name, fold_key, name_key, split_name, text_key
+from storyline.entities.normalize import (
+    KEY_VERSION,
+    coarse_name,
+    fold,
+    fold_key,
+    name_key,
+    split_name,
+    text_key,
+    token_key,
+)
 from storyline.errors import ConfigError, StorylineError
 from storyline.models import EntityType
 
@@ -69,7 +78,13 @@ class Gazetteer:
         self.by_key: dict[str, GazetteerEntry] = {}
         self.by_fold: dict[str, GazetteerEntry] = {}
         self.acronyms: dict[str, GazetteerEntry] = {}  # all-caps names, matched as written
+        # first words (folded and keyed) of the names of several words: a cheap pre-check
+        self.first_words: set[str] = set()
+        self._single: dict[str, tuple[GazetteerEntry, str] | None] = {}
+        self._multi: dict[tuple[str, ...], tuple[GazetteerEntry, str] | None] = {}
+        self.main_keys: dict[str, GazetteerEntry] = {}  # key of each entry's main name
         self.non_entities: frozenset[str] = frozenset()
+        self.calendar_keys: frozenset[str] = frozenset()
         self.max_tokens = 1
 
     def add(self, entry: GazetteerEntry, names: list[str]) -> None:
@@ -89,14 +104,39 @@ class Gazetteer:
                 old = index.get(key)
                 if old is None or entry.priority > old.priority:
                     index[key] = entry
-                    self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
+                    if " " in key:
+                        self.first_words.add(key.split(" ", 1)[0])
+                        self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
+
+    def may_start(self, word: str) -> bool:
+        """Could a name of several words start with ``word``?"""
+        core = word.replace("'", "").replace("’", "")
+        return fold(core) in self.first_words or token_key(word) in self.first_words
 
     def lookup(self, tokens: tuple[str, ...] | list[str]) -> GazetteerEntry | None:
         """The entry for a name as written, inflected or not (see :meth:`match`)."""
-        found = self.match(tokens)
+        found = self.match(tokens) if len(tokens) == 1 or self.may_start(tokens[0]) else None
         return found[0] if found else None
 
     def match(self, tokens: tuple[str, ...] | list[str]) -> tuple[GazetteerEntry, str] | None:
+        """:meth:`match_uncached`, remembered for single words."""
+        if len(tokens) != 1:
+            words = tuple(tokens)
+            if words in self._multi:
+                return self._multi[words]
+            result = self.match_uncached(tokens)
+            if len(self._multi) < 300_000:
+                self._multi[words] = result
+            return result
+        word = tokens[0]
+        if word in self._single:
+            return self._single[word]
+        found = self.match_uncached(tokens)
+        if len(self._single) < 300_000:
+            self._single[word] = found
+        return found
+
+    def match_uncached(self, tokens: tuple[str, ...] | list[str]) -> tuple[GazetteerEntry, str] | None:
         """The entry for a name and how it matched: ``acronym``, ``fold``, ``cut`` or ``key``.
 
         Cheapest and surest first: an all-caps acronym as written (EU, ЕС); the exact folded
@@ -128,9 +168,11 @@ class Gazetteer:
                 return hit, "cut"
         key = name_key(tokens)
         hit = self.by_key.get(key)
-        if hit is not None and (len(tokens) > 1 or len(key) >= 4 or hit.priority >= 10**9 or len(key) >= 3):
-            return hit, "key"
-        return None
+        if hit is None or len(key) < 3:
+            return None
+        if hit.priority < 10**9 and self.main_keys.get(key) is not hit:
+            return None  # towns match loosely only under their main name (Sočos ~ Sochi), not any alias
+        return hit, "key"
 
     def lookup_key(self, key: str) -> GazetteerEntry | None:
         return self.by_key.get(key)
@@ -148,11 +190,15 @@ def base_gazetteer() -> Gazetteer:
             " run scripts/build_gazetteer.py"
         )
     for ident, name, kind, priority, keys, folds in data["places"]:
-        gaz.add_keys(GazetteerEntry(ident, name, kind, int(priority)), keys, folds)
+        entry = GazetteerEntry(ident, name, kind, int(priority))
+        gaz.add_keys(entry, keys, folds)
+        gaz.main_keys.setdefault(text_key(name), entry)
     known = tomllib.loads(_data("known.toml").read_text("utf-8"))
     for item in known.get("entity", []):
         gaz.add(GazetteerEntry(item["id"], item["name"], item["type"], 10**12), [item["name"], *item["names"]])
     gaz.non_entities = frozenset(data["non_entities"])
+    # months and weekdays in any case form ("Φεβρουάριο" like "Φεβρουάριος"), by key
+    gaz.calendar_keys = frozenset(k for k in (text_key(w) for w in data["calendar"]) if len(k) >= 4)
     log.debug("gazetteer: %d keys, %d non-entities", len(gaz.by_key), len(gaz.non_entities))
     return gaz
 
@@ -160,21 +206,34 @@ def base_gazetteer() -> Gazetteer:
 @dataclass(frozen=True, slots=True)
 class CueSet:
     exact: frozenset[str]
-    prefixes: tuple[str, ...]
+    prefixes: frozenset[str]
     suffixes: tuple[str, ...]
+    seen: dict[str, bool] = field(default_factory=dict, compare=False, hash=False)  # answers so far
 
     def match(self, word: str) -> bool:
+        """The word is a cue, inflected (a prefix plus at most four letters) or compounded."""
+        known = self.seen.get(word)
+        if known is not None:
+            return known
         w = plain(word)
-        if w in self.exact:
-            return True
-        return w.startswith(self.prefixes) or (bool(self.suffixes) and w.endswith(self.suffixes))
+        found = w in self.exact or bool(self.suffixes) and w.endswith(self.suffixes)
+        if not found:
+            for cut in range(0, 5):
+                if cut and len(w) - cut < 2:
+                    break
+                if (w[:-cut] if cut else w) in self.prefixes:
+                    found = True
+                    break
+        if len(self.seen) < 200_000:
+            self.seen[word] = found
+        return found
 
 
 def _cue_set(words: list[str], compounding: bool) -> CueSet:
     words = [plain(w) for w in words]
     short = frozenset(w for w in words if len(w) <= 3 or " " in w)
     long_ = tuple(w for w in words if len(w) > 3 and " " not in w)
-    return CueSet(short | frozenset(long_), long_, long_ if compounding else ())
+    return CueSet(short | frozenset(long_), frozenset(long_), long_ if compounding else ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,10 +349,12 @@ class KBEntity:
     count: int = 0
     articles: int = 0
     fixed_name: bool = False  # a gazetteer or alias entity keeps its canonical name
+    names: dict[str, str] = field(default_factory=dict)  # one written form per distinct key
+    ends: set[str] = field(default_factory=set)  # first and last word keys of its longer names
 
     def full_keys(self) -> list[list[str]]:
-        """Token keys of the multi-token variants."""
-        return [v.key.split() for v in self.variants.values() if " " in v.key]
+        """Token keys of the multi-token names."""
+        return [k.split() for k in self.names if " " in k]
 
 
 def script_of(text: str) -> str:
@@ -312,6 +373,7 @@ class KnowledgeBase:
         self.by_key: dict[str, set[str]] = defaultdict(set)
         self.by_token: dict[str, set[str]] = defaultdict(set)
         self.by_coarse: dict[str, set[str]] = defaultdict(set)
+        self.typed_tokens: set[str] = set()  # words of entities known to be PER, LOC or ORG
         self.dirty: set[str] = set()
         self.removed: set[str] = set()
         self.redirect: dict[str, str] = {}
@@ -339,7 +401,14 @@ class KnowledgeBase:
         if var is None:
             var = VariantStat(text, language, script_of(text), key)
             entity.variants[slot] = var
-            self.index(entity, key, text)
+            if key not in entity.names:
+                entity.names[key] = text
+                self.index(entity, key, text)
+                words = key.split()
+                if len(words) > 1:
+                    entity.ends.update((words[0], words[-1]))
+                if entity.type != "MISC":
+                    self.typed_tokens.update(words)
         var.count += count
         entity.count += count
         if seen:
@@ -347,8 +416,8 @@ class KnowledgeBase:
                 var.first_seen = seen
             if var.last_seen is None or seen > var.last_seen:
                 var.last_seen = seen
-        if not entity.fixed_name:
-            entity.name = canonical_name(entity)
+        if not entity.fixed_name and (var.count == count or entity.count & (entity.count - 1) == 0):
+            entity.name = canonical_name(entity)  # on a new variant, and now and then
         self.dirty.add(entity.id)
 
     def candidates(self, ids: set[str]) -> list[KBEntity]:

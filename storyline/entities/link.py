@@ -154,7 +154,7 @@ class Resolver:
             for e in kb.candidates(kb.by_token.get(key, set()))
             if _compatible(e.type, kind)
             and self._ok(key, e)
-            and any(fk[0] == key or fk[-1] == key for fk in e.full_keys())
+            and key in e.ends
         ]
         if owners:
             return max(owners, key=lambda e: e.count)
@@ -169,11 +169,11 @@ class Resolver:
             for e in self.kb.candidates(self.kb.by_token.get(tokens[pos], set())):
                 if e.type not in ("PER", "MISC") or not self._ok(m.key, e):
                     continue
-                for v in e.variants.values():
-                    vk = v.key.split()
+                for vkey, vtext in e.names.items():
+                    vk = vkey.split()
                     if len(vk) < 2 or vk[pos] != tokens[pos]:
                         continue
-                    vraw = split_name(v.text)
+                    vraw = split_name(vtext)
                     rest_a = raw[:-1] if pos == -1 else raw[1:]
                     rest_b = vraw[:-1] if pos == -1 else vraw[1:]
                     score = ratio(fold_key(rest_a), fold_key(rest_b)) / 100
@@ -193,10 +193,10 @@ class Resolver:
         for e in self.kb.candidates(self.kb.by_coarse.get(code, set())):
             if not _compatible(e.type, kind) or not self._ok(key, e):
                 continue
-            for v in e.variants.values():
-                if v.key.count(" ") != key.count(" "):
+            for vkey, vtext in e.names.items():
+                if vkey.count(" ") != key.count(" "):
                     continue
-                score = max(ratio(key, v.key), ratio(folded, fold_key(split_name(v.text)))) / 100
+                score = max(ratio(key, vkey), ratio(folded, fold_key(split_name(vtext)))) / 100
                 if score >= self.settings.spelling_similarity and (best is None or score > best[0]):
                     best = (score, e)
         return best[1] if best else None
@@ -216,8 +216,16 @@ class EntityLinker:
         self._load()
         self.banned = self._banned()
         self.resolver = Resolver(self.kb, self.settings, self.banned)
-        self.recognizer = Recognizer(self.gazetteer, known=lambda key: key in self.kb.by_token)
+        self.recognizer = Recognizer(self.gazetteer, known=self._known, known_lower=self._frequent)
         self._links: list[tuple[str, str, int]] = []
+
+    def _known(self, key: str) -> bool:
+        """A typed entity of the knowledge base has this word (evidence for a weak candidate)."""
+        return key in self.kb.typed_tokens
+
+    def _frequent(self, key: str) -> bool:
+        """A one-word entity of the knowledge base seen at least five times under this key."""
+        return any(e.count >= 5 for e in self.kb.candidates(self.kb.by_key.get(key, set())))
 
     # -- setup -----------------------------------------------------------------------------
     def _gazetteer(self) -> Gazetteer:
@@ -329,6 +337,8 @@ class EntityLinker:
         if found is not None:
             if found.type == "MISC" and kind != "MISC":
                 found.type = kind
+                for k in found.names:
+                    kb.typed_tokens.update(k.split())
             return found
         m = local.fullest
         ident = f"{kind.lower()}:{slug(m.key)}"

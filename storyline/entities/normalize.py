@@ -159,12 +159,21 @@ def token_key(token: str) -> str:
 
 def name_key(tokens: tuple[str, ...] | list[str]) -> str:
     """Key of a multi-token name: the token keys joined by spaces."""
+    if len(tokens) == 1:
+        return token_key(tokens[0])
     return " ".join(k for k in (token_key(t) for t in tokens) if k)
 
 
 def fold_key(tokens: tuple[str, ...] | list[str]) -> str:
     """Folded tokens without ending stripping (the exact-spelling index)."""
-    return " ".join(f for f in (fold(t.replace("'", "").replace("’", "")) for t in tokens) if f)
+    if len(tokens) == 1:
+        return _fold_one(tokens[0])
+    return " ".join(f for f in (_fold_one(t) for t in tokens) if f)
+
+
+@lru_cache(maxsize=200_000)
+def _fold_one(token: str) -> str:
+    return fold(token.replace("'", "").replace("’", ""))
 
 
 def split_name(text: str) -> list[str]:

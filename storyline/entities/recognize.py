@@ -27,8 +27,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
-from storyline.entities.knowledge import NOUN_CAPITALISING, Cues, Gazetteer, GazetteerEntry, cues_for
+from storyline.entities.knowledge import NOUN_CAPITALISING, Cues, CueSet, Gazetteer, GazetteerEntry, cues_for
 from storyline.entities.normalize import fold_key, name_key, token_key
 from storyline.models import EntityType, Field
 
@@ -36,6 +37,25 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _BOUNDARY = re.compile(r"[.!?…:;•|\n\r]")
 _SPACE = {" ", "\u00a0"}
 MAX_TOKENS = 6
+_NUMBER_AFTER = re.compile(r"(?:[ \u00a0]?[-–—][ \u00a0]?|[ \u00a0])\d(?![\d.,:/%])")
+# surnames that inflect like adjectives (Bibiová, Petrovoj, Putina): not adjectives for the rule below
+_SURNAME_STEM = re.compile(r"(?:ov|ev|in|ёв|ов|ев|ин|sk)(?:á|ou|é|ej|ú|a|oj|ой|ою|ої|ы|у|ой|ою)$")
+# adjective endings of those languages (lower case)
+_ADJECTIVE_ENDINGS: dict[str, tuple[str, ...]] = {
+    "ru": ("ый", "ой", "ая", "ое", "ого", "ому", "ым", "ых", "ую", "ский", "ний", "ей"),
+    "uk": ("ий", "ій", "ого", "ої", "ому", "ім", "их", "ську", "ська", "ське", "ський", "ського", "ної", "на", "не"),
+    "be": ("ы", "і", "ая", "ае", "ага", "ай"),
+    "bg": ("ски", "ска", "ско", "ият", "ия", "ата", "ото", "ен", "на", "но", "ни", "ния"),
+    "cs": ("ý", "á", "é", "í", "ého", "ému", "ým", "ých", "ou", "ími"),
+    "sk": ("ý", "á", "é", "í", "ého", "ému", "ým", "ých", "ou", "ej"),
+    "pl": ("ski", "ska", "skie", "skiego", "skiej", "ską", "skim", "cki", "cka", "ckie", "ckiego", "ckiej"),
+    "sl": ("ski", "ska", "sko", "ški", "ška", "ško", "ni", "na", "no", "ne"),
+    "hr": ("ski", "ska", "sko", "ški", "ška", "ško", "ni", "na", "no", "ne", "skog", "skoj"),
+    "sr": ("ski", "ska", "sko", "ски", "ска", "ско", "ни", "на"),
+    "mk": ("ски", "ска", "ско", "ниот", "ната"),
+    "lv": ("ais", "ā", "ajā", "ās"),
+    "lt": ("asis", "oji", "ioji", "ųjų"),
+}
 # English month and weekday names (the build keeps out of the non-entity list any word that
 # names a place somewhere; for these the calendar reading wins over a small town)
 _CALENDAR = frozenset(
@@ -44,13 +64,15 @@ _CALENDAR = frozenset(
 )  # a longer run of capitals is a headline, not a name
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One word of the text (a tuple: tokens are made by the hundred thousand)."""
+
     text: str
     start: int
     end: int
     initial: bool  # first word of a sentence (or of a quoted sentence)
-    gap: str  # the text between the previous token and this one
+    gap: str  # the text between the previous (capitalised) token and this one
+    prev: str = ""  # the word right before, when only spaces stand between
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,18 +158,51 @@ def _split_token(text: str, start: int, gazetteer: Gazetteer) -> list[tuple[str,
     return out
 
 
+_ENDERS = frozenset(".!?…:;•|\n\r")
+
+
 def tokenize(text: str, gazetteer: Gazetteer) -> list[Token]:
+    """The capitalised words of ``text`` with offsets, sentence starts and what stands before.
+
+    Only capitalised words become tokens (names start with a capital); lower-case words
+    are looked at through the gaps and the ``prev`` word, which keeps this fast.
+    """
     tokens: list[Token] = []
+    append = tokens.append
     prev_end = 0
     for m in _WORD.finditer(text):
-        for word, start in _split_token(m.group(0), m.start(), gazetteer):
+        word = m.group(0)
+        if not word[0].isupper():
+            continue
+        start = m.start()
+        pieces = [(word, start)] if ("-" not in word and "'" not in word and "’" not in word) else _split_token(
+            word, start, gazetteer
+        )
+        for word, start in pieces:
+            j = start - 1
+            while j >= 0 and not text[j].isalnum() and text[j] not in _ENDERS:
+                j -= 1  # spaces, quotes, dashes, brackets
+            initial = j < 0 or text[j] in _ENDERS
             gap = text[prev_end:start]
-            initial = not tokens or bool(_BOUNDARY.search(gap))
-            if not initial and gap.strip() in {"«", "„", "“", '"', "‘", "‹"} and tokens:
-                initial = bool(_BOUNDARY.search(text[max(0, prev_end - 1) : prev_end + 1]))
-            tokens.append(Token(word, start, start + len(word), initial, gap))
+            prev = ""
+            if gap[-1:] in _SPACE:
+                head = gap.rstrip()
+                prev = head[head.rfind(" ") + 1 :] if head else (tokens[-1].text if tokens else "")
+                if not prev.replace("-", "").replace("'", "").replace("’", "").isalpha():
+                    prev = ""
+            append(Token(word, start, start + len(word), initial, gap, prev))
             prev_end = start + len(word)
     return tokens
+
+
+_ANY_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_NEXT_WORD = re.compile(r"[ \u00a0]([^\W\d_]+(?:['’\-][^\W\d_]+)*)")
+
+
+def _particles(gap: str, cues: Cues) -> bool:
+    """Only name particles stand between two words of a name ("Ursula von der Leyen")."""
+    words = gap.split()
+    return 0 < len(words) <= 2 and gap[:1] in _SPACE and gap[-1:] in _SPACE and all(w in cues.particles for w in words)
 
 
 def _is_upper_word(t: str) -> bool:
@@ -161,9 +216,18 @@ class Recognizer:
     seen (cross-document evidence for weak candidates).
     """
 
-    def __init__(self, gazetteer: Gazetteer, known: Callable[[str], bool] | None = None) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        known: Callable[[str], bool] | None = None,
+        known_lower: Callable[[str], bool] | None = None,
+    ) -> None:
         self.gazetteer = gazetteer
         self.known = known or (lambda key: False)
+        self.known_lower = known_lower or (lambda key: False)
+        self.titles: CueSet | None = None
+        self.lang: str | None = None
+        self.adjectives = False
 
     def find(self, text: str, lang: str | None, field: Field = "text") -> list[Mention]:
         if not text or not any(c.isupper() for c in text[:200_000]):
@@ -172,36 +236,65 @@ class Recognizer:
         if not tokens:
             return []
         cues = cues_for(lang)
-        lower_words = {t.text for t in tokens if t.text[0].islower()}
+        self.titles = cues.titles
+        self.lang = lang
+        self.adjectives = (lang or "") in _ADJECTIVE_ENDINGS
+        lower_words = {w for w in _ANY_WORD.findall(text) if w[0].islower()}
         nouns = (lang or "") in NOUN_CAPITALISING
         n = len(tokens)
         # 0 no, 1 weak, 2 strong; the gazetteer spans come first
         level = [0] * n
-        gaz_span: dict[int, tuple[int, GazetteerEntry]] = {}
+        gaz_span: dict[int, tuple[int, int, GazetteerEntry]] = {}  # token -> (next token, end, entry)
         caps = [_is_upper_word(t.text) for t in tokens]
-        mid_keys = {token_key(t.text) for t in tokens if not t.initial and t.text[0].isupper()}
+        mid_keys = {token_key(t.text) for t in tokens if not t.initial}
         i = 0
         while i < n:
             t = tokens[i]
-            if t.text[0].isupper() and len(t.text) > 1:
-                hit = self._gazetteer_span(tokens, i, lang, lower_words, mid_keys)
+            if len(t.text) > 1:
+                hit = self._gazetteer_span(text, tokens, i, lang, lower_words, mid_keys)
                 if hit is not None:
-                    gaz_span[i] = hit
-                    for j in range(i, hit[0]):
-                        level[j] = 3
-                    i = hit[0]
+                    end_char, entry = hit
+                    j = i + 1
+                    while j < n and tokens[j].start < end_char:
+                        j += 1
+                    gaz_span[i] = (j, end_char, entry)
+                    for k in range(i, j):
+                        level[k] = 3
+                    i = j
                     continue
             i += 1
         strong_keys: set[str] = set()
+        calendar_names: set[str] = set()  # "May" once seen as "Theresa May" in this text
         for i, t in enumerate(tokens):
             if level[i]:
                 continue
             w = t.text
-            if len(w) < 2 or not w[0].isupper() or w.lower() in self.gazetteer.non_entities or w.lower() in _CALENDAR:
+            if len(w) < 2 or not w[0].isupper():
+                continue
+            if (
+                w.lower() in self.gazetteer.non_entities
+                or w.lower() in _CALENDAR
+                or token_key(w) in self.gazetteer.calendar_keys
+            ):
+                # a month, weekday or language name, unless it stands in a name: "Theresa May"
+                key = token_key(w)
+                exact = w.lower() in self.gazetteer.non_entities or w.lower() in _CALENDAR
+                nxt = tokens[i + 1] if i + 1 < n else None
+                if key in calendar_names or (
+                    not t.initial
+                    and t.prev
+                    and ((i and t.gap in _SPACE and level[i - 1] >= 2) or cues.titles.match(t.prev))
+                ) or (
+                    # only like a month ("Marta" ~ "martes"): a first name before a surname
+                    not exact and nxt is not None and nxt.gap in _SPACE and not nxt.text.isupper()
+                ):
+                    level[i] = 2
+                    calendar_names.add(key)
+                    strong_keys.add(key)
                 continue
             if cues.titles.match(w):
                 continue
-            if t.end < len(text) - 1 and text[t.end] == "-" and text[t.end + 1].isdigit():
+            if len(w) <= 3 and t.end < len(text) - 1 and text[t.end] == "-" and text[t.end + 1].isdigit():
                 continue  # "Su-35", "F-16": a model number
             shouting = caps[i] and sum(caps[max(0, i - 2) : i + 3]) >= 3
             if caps[i] and not shouting:
@@ -227,7 +320,7 @@ class Recognizer:
                 i + 1 < n
                 and level[i + 1] >= 2
                 and tokens[i + 1].gap in _SPACE
-                and z < 4.0
+                and z < (2.0 if t.initial else 4.0)
                 and not tokens[i + 1].text.isupper()
                 and not (nouns and _common_tail(low))
             ):
@@ -243,29 +336,57 @@ class Recognizer:
                 level[i] = 2  # "das Europäische Parlament": a capitalised adjective opens a name
                 if level[i + 1] == 1:
                     level[i + 1] = 2
-        return self._spans(text, tokens, level, gaz_span, cues, field)
+        mentions = self._spans(text, tokens, level, gaz_span, cues, field)
+        return mentions + self._lower_case_names(text, lower_words, strong_keys, lang, field)
+
+    def _lower_case_names(
+        self, text: str, lower_words: set[str], strong_keys: set[str], lang: str | None, field: Field
+    ) -> list[Mention]:
+        """Names the press also writes in lower case ("brexitu"): a rare word whose key is a
+        name capitalised inside a sentence elsewhere in this text."""
+        out: list[Mention] = []
+        for w in lower_words:
+            if len(w) < 4 or zipf(w, lang) >= 3.5:
+                continue
+            key = token_key(w)
+            if key not in strong_keys:
+                continue
+            for m in re.finditer(r"(?<![\w'’-])" + re.escape(w) + r"(?![\w'’-])", text):
+                out.append(Mention(w, m.start(), m.end(), field, (w,), key, "MISC", None, False))
+        return out
 
     def _gazetteer_span(
         self,
+        text: str,
         tokens: list[Token],
         i: int,
         lang: str | None,
         lower_words: set[str],
         mid_keys: set[str],
     ) -> tuple[int, GazetteerEntry] | None:
-        """Longest gazetteer name starting at token ``i`` (words joined by single spaces)."""
+        """Longest gazetteer name starting at token ``i``; returns its end offset and entry.
+
+        The name may go on over lower-case words ("Evropská unie", "Isle of Man").
+        """
         gaz = self.gazetteer
-        last = i
-        while last + 1 < len(tokens) and last - i + 1 < gaz.max_tokens and tokens[last + 1].gap in _SPACE:
-            last += 1
-        for end in range(last, i, -1):
-            words = [t.text for t in tokens[i : end + 1]]
-            if not (words[-1][0].isupper() or words[-1][0].islower()):
-                continue
-            hit = gaz.lookup(words)
-            if hit is not None:
-                return end + 1, hit
-        return self._gazetteer_word(tokens, i, lang, lower_words, mid_keys)
+        t = tokens[i]
+        if gaz.may_start(t.text):
+            words, ends = [t.text], [t.end]
+            pos = t.end
+            limit = min(gaz.max_tokens, MAX_TOKENS)
+            while len(words) < limit:
+                m = _NEXT_WORD.match(text, pos)
+                if m is None:
+                    break
+                words.append(m.group(1))
+                pos = m.end()
+                ends.append(pos)
+            for size in range(len(words), 1, -1):
+                hit = gaz.lookup(words[:size])
+                if hit is not None:
+                    return ends[size - 1], hit
+        found = self._gazetteer_word(tokens, i, lang, lower_words, mid_keys)
+        return (t.end, found[1]) if found else None
 
     def _gazetteer_word(
         self, tokens: list[Token], i: int, lang: str | None, lower_words: set[str], mid_keys: set[str]
@@ -298,16 +419,36 @@ class Recognizer:
             return None  # "Xinhua news agency": a name before an organisation word
         if t.initial and z >= (3.5 if city else 4.5) and token_key(w) not in mid_keys:
             return None  # "Most", "Man" starting a sentence
-        if city and self._name_neighbour(tokens, i + 1, i):
-            return None  # "Vladimirs Putins", "Kim Jong Un": a first name, not the town
+        prev_adjective = (
+            i > 0 and t.gap in _SPACE and not tokens[i - 1].initial and self._adjective(tokens[i - 1].text)
+        )
+        if hit.priority < 10**12 and (
+            self._name_neighbour(tokens, i + 1, i)
+            or (city and how != "key" and self._name_neighbour(tokens, i - 1, i))
+            or prev_adjective
+        ):
+            return None  # "Vladimirs Putins", "Asia Bibi", "Irlandii Północnej": part of a longer name
         return i + 1, hit
+
+    def _adjective(self, word: str) -> bool:
+        """Does ``word`` end like an adjective of the text's language (and not like a surname)?"""
+        low = word.lower()
+        endings = _ADJECTIVE_ENDINGS.get(self.lang or "")
+        return bool(endings) and low.endswith(endings) and not _SURNAME_STEM.search(low)
+
+    @staticmethod
+    def _capital_next_to(tokens: list[Token], i: int) -> bool:
+        """A capitalised word stands right before or after token ``i``."""
+        if i > 0 and tokens[i].gap in _SPACE:
+            return True
+        return i + 1 < len(tokens) and tokens[i + 1].gap in _SPACE
 
     @staticmethod
     def _org_word(word: str, lang: str | None) -> bool:
         return word[0].islower() and cues_for(lang).org.match(word)
 
     def _name_neighbour(self, tokens: list[Token], k: int, i: int) -> bool:
-        """Token ``k`` next to ``i`` (single space) is a capitalised word outside the gazetteer."""
+        """Token ``k`` next to ``i`` (single space) is a capitalised word, not a country's name."""
         if k < 0 or k >= len(tokens):
             return False
         later = tokens[max(k, i)]
@@ -316,14 +457,23 @@ class Recognizer:
         w = tokens[k].text
         if len(w) < 2 or not w[0].isupper() or w.isupper() or w.lower() in self.gazetteer.non_entities:
             return False
-        return self.gazetteer.match([w]) is None
+        if tokens[k].initial and zipf(w.lower(), self.lang) >= 3.0:
+            return False  # a common word starting the sentence ("Στην Κίνα")
+        if self.titles is not None and self.titles.match(w):
+            return False
+        hit = self.gazetteer.match([w])
+        if hit is None:
+            return True
+        mine = self.gazetteer.match([tokens[i].text])
+        # two adjacent places make a name only if one of them is a mere town
+        return hit[0].priority < 10**9 or (mine is not None and mine[0].priority < 10**9)
 
     def _spans(
         self,
         text: str,
         tokens: list[Token],
         level: list[int],
-        gaz_span: dict[int, tuple[int, GazetteerEntry]],
+        gaz_span: dict[int, tuple[int, int, GazetteerEntry]],
         cues: Cues,
         field: Field,
     ) -> list[Mention]:
@@ -332,10 +482,9 @@ class Recognizer:
         i = 0
         while i < n:
             if i in gaz_span:
-                end, entry = gaz_span[i]
-                words = tuple(t.text for t in tokens[i:end])
-                out.append(self._mention(text, tokens, i, end, words, entry.type, field, entry, False))
-                i = end
+                j, end, entry = gaz_span[i]
+                out.append(self._mention(text, tokens[i].start, end, entry.type, field, entry, False))
+                i = j
                 continue
             if level[i] < 2:
                 i += 1
@@ -343,46 +492,54 @@ class Recognizer:
             j = i + 1
             while j < n and j - i < MAX_TOKENS:
                 t = tokens[j]
-                if t.gap in _SPACE and level[j] == 2 and j not in gaz_span:
+                if level[j] == 2 and j not in gaz_span and (t.gap in _SPACE or _particles(t.gap, cues)):
                     j += 1
-                elif (
-                    t.text in cues.particles
-                    and t.gap in _SPACE
-                    and j + 1 < n
-                    and level[j + 1] == 2
-                    and tokens[j + 1].gap in _SPACE
-                ):
-                    j += 2
                 else:
                     break
-            # a lower-case organisation word right after the name types it ("Xinhua news agency")
+            end = tokens[j - 1].end
             kind: EntityType | None = None
-            if j < n and tokens[j].gap in _SPACE and tokens[j].text[0].islower() and cues.org.match(tokens[j].text):
+            nxt = _NEXT_WORD.match(text, end)
+            following = nxt.group(1) if nxt else ""
+            first = tokens[i]
+            if j == i + 1 and following[:1].islower():
+                if (
+                    self.adjectives
+                    and not first.initial
+                    and len(following) >= 3
+                    and self._adjective(first.text)
+                    and zipf(following.lower(), self.lang) < 5.0
+                ):
+                    end = nxt.end()  # type: ignore[union-attr]  # "Верховный суд": a capitalised adjective opens a name
+                    kind = "ORG" if cues.org.match(following) else ("LOC" if cues.loc.match(following) else None)
+                    following = ""
+            elif j == i + 1 and _is_upper_word(first.text) and j in gaz_span and tokens[j].gap in _SPACE:
+                nj, nend, _entry = gaz_span[j]
+                if nj == j + 1:
+                    j, end, kind = nj, nend, "ORG"  # "МИД России", "MSZ Niemiec": an acronym with its country
+            # a lower-case organisation word right after the name types it ("Xinhua news agency")
+            if kind is None and following[:1].islower() and cues.org.match(following):
                 kind = "ORG"
-            words = tuple(t.text for t in tokens[i:j])
-            cue = self._person_cue(tokens, i, level, gaz_span, cues)
+            cue = self._person_cue(tokens, i, level, cues)
             if kind is None:
-                kind = self._type(words, cue, cues)
-            out.append(self._mention(text, tokens, i, j, words, kind, field, None, cue))
+                kind = self._type(tuple(t.text for t in tokens[i:j]), cue, cues)
+            out.append(self._mention(text, first.start, end, kind, field, None, cue))
             i = j
         return out
 
     @staticmethod
-    def _person_cue(
-        tokens: list[Token], i: int, level: list[int], gaz_span: dict[int, tuple[int, GazetteerEntry]], cues: Cues
-    ) -> bool:
-        """A title or role word within three words before token ``i`` (places may stand between)."""
-        k = i - 1
-        steps = 0
-        while k >= 0 and steps < 3:
-            if tokens[k + 1].initial:
+    def _person_cue(tokens: list[Token], i: int, level: list[int], cues: Cues) -> bool:
+        """A title or role word right before token ``i`` (places may stand between)."""
+        k = i
+        for _ in range(3):
+            t = tokens[k]
+            if t.initial:
                 return False  # not across a sentence boundary
-            if cues.titles.match(tokens[k].text):
+            if t.prev and cues.titles.match(t.prev):
                 return True
-            if level[k] != 3:
-                return False  # only places may stand between ("президент России Владимир Путин")
+            # only places may stand between ("президент России Владимир Путин")
+            if k == 0 or t.gap not in _SPACE or level[k - 1] != 3:
+                return False
             k -= 1
-            steps += 1
         return False
 
     @staticmethod
@@ -401,17 +558,12 @@ class Recognizer:
 
     @staticmethod
     def _mention(
-        text: str,
-        tokens: list[Token],
-        i: int,
-        j: int,
-        words: tuple[str, ...],
-        kind: EntityType,
-        field: Field,
-        entry: GazetteerEntry | None,
-        cue: bool,
+        text: str, start: int, end: int, kind: EntityType, field: Field, entry: GazetteerEntry | None, cue: bool
     ) -> Mention:
-        start, end = tokens[i].start, tokens[j - 1].end
+        digit = _NUMBER_AFTER.match(text, end)
+        if digit is not None and entry is None:
+            end = digit.end()  # "Nord Stream 2", "Северный поток-2"
+        words = tuple(_ANY_WORD.findall(text, start, end))
         return Mention(text[start:end], start, end, field, words, name_key(words), kind, entry, cue)
 
     def _uncased(self, text: str, field: Field) -> list[Mention]:

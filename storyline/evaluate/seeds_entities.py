@@ -1,8 +1,8 @@
 """Seeds part ``entities``: the gold entities of ``gold.json`` against what the stage found.
 
 For every gold entity and every document its ``in`` lists, the entity is *found* when a
-mention of the article overlaps an occurrence of one of its gold forms (in the title or
-the body). Its ids are the ids of those mentions over all documents: done when every
+mention of the article is written as one of its gold forms, or else overlaps an occurrence
+of one (in the title or the body; "Wagner" in "Söldnergruppe Wagner"). Its ids are the ids of those mentions over all documents: done when every
 gold entity has exactly one id, and no id is shared by two gold entities. Mentions that
 are month or weekday names (CLDR, in the article's language and English) are counted
 as non-entities, as are single words at a sentence start that are common words in the
@@ -53,16 +53,19 @@ def score(gold: dict[str, Any], articles: dict[str, Article], store: Any) -> dic
             if article is None:
                 missing.append(f"{name} in {doc} (no article)")
                 continue
-            hit = False
+            forms = {f.lower() for f in spec["forms"]}
+            exact = {e.id for e in article.entities for m in e.mentions if m.text.lower() in forms}
+            overlap: set[str] = set()
             for field, text in (("title", article.title), ("text", article.text)):
                 spans = [o for form in spec["forms"] for o in _occurrences(text, form)]
                 for e in article.entities:
                     for m in e.mentions:
-                        if m.field != field:
-                            continue
-                        if any(m.start < b and a < m.end for a, b in spans):
-                            ids_of[name].add(e.id)
-                            hit = True
+                        if m.field == field and any(m.start < b and a < m.end for a, b in spans):
+                            overlap.add(e.id)
+            # a mention written exactly as a gold form decides; else one overlapping it
+            ids = exact or overlap
+            ids_of[name].update(ids)
+            hit = bool(ids)
             if hit:
                 found += 1
             else:
