@@ -216,7 +216,7 @@ class EntityLinker:
         self._load()
         self.banned = self._banned()
         self.resolver = Resolver(self.kb, self.settings, self.banned)
-        self.recognizer = Recognizer(self.gazetteer, known=self._known, known_lower=self._frequent)
+        self.recognizer = Recognizer(self.gazetteer, known=self._known, known_lower=self._frequent, known_single=self._single)
         self._links: list[tuple[str, str, int]] = []
 
     def _known(self, key: str) -> bool:
@@ -226,6 +226,10 @@ class EntityLinker:
     def _frequent(self, key: str) -> bool:
         """A one-word entity of the knowledge base seen at least five times under this key."""
         return any(e.count >= 5 for e in self.kb.candidates(self.kb.by_key.get(key, set())))
+
+    def _single(self, key: str) -> bool:
+        """A one-word entity, not a person, seen at least three times (Brexit, Gazprom)."""
+        return any(e.count >= 3 and e.type != "PER" for e in self.kb.candidates(self.kb.by_key.get(key, set())))
 
     # -- setup -----------------------------------------------------------------------------
     def _gazetteer(self) -> Gazetteer:

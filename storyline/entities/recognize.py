@@ -37,7 +37,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _BOUNDARY = re.compile(r"[.!?…:;•|\n\r]")
 _SPACE = {" ", "\u00a0"}
 MAX_TOKENS = 6
-_NUMBER_AFTER = re.compile(r"(?:[ \u00a0]?[-–—][ \u00a0]?|[ \u00a0])\d(?![\d.,:/%])")
+_NUMBER_AFTER = re.compile(r"(?:[ \u00a0]?[-–—][ \u00a0]?|[ \u00a0])\d(?![\d%]|[.,:/]\d)")
 # surnames that inflect like adjectives (Bibiová, Petrovoj, Putina): not adjectives for the rule below
 _SURNAME_STEM = re.compile(r"(?:ov|ev|in|ёв|ов|ев|ин|sk)(?:á|ou|é|ej|ú|a|oj|ой|ою|ої|ы|у|ой|ою)$")
 # adjective endings of those languages (lower case)
@@ -46,11 +46,11 @@ _ADJECTIVE_ENDINGS: dict[str, tuple[str, ...]] = {
     "uk": ("ий", "ій", "ого", "ої", "ому", "ім", "их", "ську", "ська", "ське", "ський", "ського", "ної", "на", "не"),
     "be": ("ы", "і", "ая", "ае", "ага", "ай"),
     "bg": ("ски", "ска", "ско", "ият", "ия", "ата", "ото", "ен", "на", "но", "ни", "ния"),
-    "cs": ("ý", "á", "é", "í", "ého", "ému", "ým", "ých", "ou", "ími"),
-    "sk": ("ý", "á", "é", "í", "ého", "ému", "ým", "ých", "ou", "ej"),
+    "cs": ("ý", "á", "é", "í", "ého", "ému", "ým", "ých", "ou", "ími", "ím", "ích", "ího", "ímu"),
+    "sk": ("ý", "á", "é", "í", "ého", "ému", "ým", "ých", "ou", "ej", "om", "ím", "ích", "ieho"),
     "pl": ("ski", "ska", "skie", "skiego", "skiej", "ską", "skim", "cki", "cka", "ckie", "ckiego", "ckiej"),
-    "sl": ("ski", "ska", "sko", "ški", "ška", "ško", "ni", "na", "no", "ne"),
-    "hr": ("ski", "ska", "sko", "ški", "ška", "ško", "ni", "na", "no", "ne", "skog", "skoj"),
+    "sl": ("ski", "ska", "sko", "ški", "ška", "ško", "ni", "na", "no", "ne", "ega", "emu", "em", "ih", "im"),
+    "hr": ("ski", "ska", "sko", "ški", "ška", "ško", "ni", "na", "no", "ne", "skog", "skoj", "skom", "skih", "nog", "noj", "nom"),
     "sr": ("ski", "ska", "sko", "ски", "ска", "ско", "ни", "на"),
     "mk": ("ски", "ска", "ско", "ниот", "ната"),
     "lv": ("ais", "ā", "ajā", "ās"),
@@ -221,12 +221,15 @@ class Recognizer:
         gazetteer: Gazetteer,
         known: Callable[[str], bool] | None = None,
         known_lower: Callable[[str], bool] | None = None,
+        known_single: Callable[[str], bool] | None = None,
     ) -> None:
         self.gazetteer = gazetteer
         self.known = known or (lambda key: False)
         self.known_lower = known_lower or (lambda key: False)
+        self.known_single = known_single or (lambda key: False)
         self.titles: CueSet | None = None
         self.lang: str | None = None
+        self.text = ""
         self.adjectives = False
 
     def find(self, text: str, lang: str | None, field: Field = "text") -> list[Mention]:
@@ -238,6 +241,7 @@ class Recognizer:
         cues = cues_for(lang)
         self.titles = cues.titles
         self.lang = lang
+        self.text = text
         self.adjectives = (lang or "") in _ADJECTIVE_ENDINGS
         lower_words = {w for w in _ANY_WORD.findall(text) if w[0].islower()}
         nouns = (lang or "") in NOUN_CAPITALISING
@@ -265,6 +269,7 @@ class Recognizer:
             i += 1
         strong_keys: set[str] = set()
         calendar_names: set[str] = set()  # "May" once seen as "Theresa May" in this text
+        calendar_later: list[int] = []  # calendar words right after a capitalised word
         for i, t in enumerate(tokens):
             if level[i]:
                 continue
@@ -291,6 +296,8 @@ class Recognizer:
                     level[i] = 2
                     calendar_names.add(key)
                     strong_keys.add(key)
+                elif not t.initial and i and t.gap in _SPACE:
+                    calendar_later.append(i)
                 continue
             if cues.titles.match(w):
                 continue
@@ -312,15 +319,16 @@ class Recognizer:
             low = w.lower()
             key = token_key(w)
             z = zipf(low, lang)
-            if key in strong_keys or (self.known(key) and z < 4.5):
+            if key in strong_keys or (self.known(key) and z < 3.0):
                 level[i] = 2
-            elif not nouns and z < 2.0 and low not in lower_words and not (caps[i] and len(w) > 4):
+            elif not nouns and z < 2.5 and low not in lower_words and not (caps[i] and len(w) > 4):
                 level[i] = 2  # a rare word never written in lower case here
             elif (
                 i + 1 < n
                 and level[i + 1] >= 2
                 and tokens[i + 1].gap in _SPACE
-                and z < (2.0 if t.initial else 4.0)
+                and z < (3.5 if t.initial else 4.0)
+                and low not in lower_words
                 and not tokens[i + 1].text.isupper()
                 and not (nouns and _common_tail(low))
             ):
@@ -336,6 +344,9 @@ class Recognizer:
                 level[i] = 2  # "das Europäische Parlament": a capitalised adjective opens a name
                 if level[i + 1] == 1:
                     level[i + 1] = 2
+        for i in calendar_later:
+            if level[i - 1] >= 2 and not level[i]:
+                level[i] = 2  # "Theresa May" where "Theresa" was confirmed only later
         mentions = self._spans(text, tokens, level, gaz_span, cues, field)
         return mentions + self._lower_case_names(text, lower_words, strong_keys, lang, field)
 
@@ -417,8 +428,12 @@ class Recognizer:
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if city and nxt is not None and nxt.gap in _SPACE and self._org_word(nxt.text, lang):
             return None  # "Xinhua news agency": a name before an organisation word
-        if t.initial and z >= (3.5 if city else 4.5) and token_key(w) not in mid_keys:
+        if t.initial and token_key(w) not in mid_keys and (z >= 5.0 or (z >= 3.5 and hit.priority < 1_000_000)):
             return None  # "Most", "Man" starting a sentence
+        if city and self.adjectives and self._adjective(w):
+            nxt_word = _NEXT_WORD.match(self.text, t.end)
+            if nxt_word is not None and nxt_word.group(1)[:1].islower():
+                return None  # "Северный поток": an adjective opening a name, not the town Severny
         prev_adjective = (
             i > 0 and t.gap in _SPACE and not tokens[i - 1].initial and self._adjective(tokens[i - 1].text)
         )
@@ -496,7 +511,20 @@ class Recognizer:
                     j += 1
                 else:
                     break
+            if (
+                j - i >= 3
+                and self.known_single(token_key(tokens[i].text))
+                and not cues.org.match(tokens[i].text)
+                and not cues.loc.match(tokens[i].text)
+            ):
+                # "Brexit David Davis": a known one-word name before another name
+                out.append(self._mention(text, tokens[i].start, tokens[i].end, "MISC", field, None, False))
+                i += 1
             end = tokens[j - 1].end
+            number = _NUMBER_AFTER.match(text, end)
+            if number is not None and j < n and level[j] == 2 and text[number.end() : tokens[j].start] in _SPACE:
+                j += 1  # "Nord Stream 2 AG"
+                end = tokens[j - 1].end
             kind: EntityType | None = None
             nxt = _NEXT_WORD.match(text, end)
             following = nxt.group(1) if nxt else ""
@@ -507,7 +535,7 @@ class Recognizer:
                     and not first.initial
                     and len(following) >= 3
                     and self._adjective(first.text)
-                    and zipf(following.lower(), self.lang) < 5.0
+                    and zipf(following.lower(), self.lang) < 5.5
                 ):
                     end = nxt.end()  # type: ignore[union-attr]  # "Верховный суд": a capitalised adjective opens a name
                     kind = "ORG" if cues.org.match(following) else ("LOC" if cues.loc.match(following) else None)
