@@ -130,10 +130,14 @@ class Resolver:
     def __init__(self, kb: KnowledgeBase, settings: EntitySettings, banned: set[tuple[str, str]]) -> None:
         self.kb = kb
         self.settings = settings
-        self.banned = banned  # (key, entity id) pairs the alias file split apart
+        # (key of a name, id or key of the entity it must not join) from the alias file
+        self.banned = banned
 
     def _ok(self, key: str, entity: KBEntity) -> bool:
-        return (key, entity.id) not in self.banned
+        for name_key_, other in self.banned:
+            if name_key_ == key and (other == entity.id or other in entity.names):
+                return False
+        return True
 
     def find(self, local: Local) -> KBEntity | None:
         kb = self.kb
@@ -213,6 +217,12 @@ class EntityLinker:
         self.aliases = Aliases.load(self.settings.aliases or None)
         self.gazetteer = self._gazetteer()
         self.kb = KnowledgeBase()
+        self._merge_groups: dict[str, int] = {}
+        for group, names in enumerate(self.aliases.merges):
+            for name in names:
+                self._merge_groups[name] = group
+                self._merge_groups[text_key(name)] = group
+        self._merge_targets: dict[int, KBEntity] = {}
         self._load()
         self.banned = self._banned()
         self.resolver = Resolver(self.kb, self.settings, self.banned)
@@ -277,6 +287,21 @@ class EntityLinker:
                 if other is not None and other.id != target.id:
                     self._merge(other, target)
 
+    def _merged(self, entity: KBEntity, key: str) -> KBEntity:
+        """The entity a ``[[merge]]`` of the alias file folds this one into (else itself)."""
+        group = self._merge_groups.get(key)
+        if group is None:
+            group = self._merge_groups.get(entity.id)
+        if group is None:
+            return entity
+        target = self._merge_targets.get(group)
+        if target is None or target.id not in self.kb.entities:
+            target = self._resolve_name(self.aliases.merges[group][0]) or entity
+            self._merge_targets[group] = target
+        if target.id != entity.id:
+            self._merge(entity, target)
+        return target
+
     def _merge(self, src: KBEntity, dst: KBEntity) -> None:
         for slot, var in src.variants.items():
             self.kb.add_variant(dst, var.text, var.language, var.key, var.first_seen, var.count)
@@ -288,13 +313,11 @@ class EntityLinker:
         self.kb.removed.add(src.id)
 
     def _banned(self) -> set[tuple[str, str]]:
+        """``[[split]]`` pairs: the name's key, and the other entity's id (if known) or name key."""
         banned = set()
         for name, not_ in self.aliases.splits:
             target = self._resolve_name(not_)
-            ident = target.id if target else not_
-            banned.add((text_key(name), ident))
-            for token in text_key(name).split():
-                banned.add((token, ident))
+            banned.add((text_key(name), target.id if target else text_key(not_)))
         return banned
 
     # -- the stage ------------------------------------------------------------------------
@@ -316,7 +339,7 @@ class EntityLinker:
         seen = article.published
         entities: dict[str, tuple[KBEntity, list[Mention]]] = {}
         for local in group_mentions(mentions):
-            entity = self._entity_for(local)
+            entity = self._merged(self._entity_for(local), local.fullest.key)
             for m in local.mentions:
                 self.kb.add_variant(entity, m.text, lang, m.key, seen)
             slot = entities.setdefault(entity.id, (entity, []))

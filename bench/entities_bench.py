@@ -1,0 +1,73 @@
+"""Throughput of the entity stage (articles/s) on this machine.
+
+    python bench/entities_bench.py [--limit N]
+
+Reads the BSNLP documents and the seed articles from ``../shared`` (skips what is
+missing), runs them through clean + language once, then times the entity stage alone:
+
+* ``cold``: a fresh stage and empty caches: includes loading the gazetteer, the word
+  frequency lists of each language and warming the per-word caches;
+* ``warm``: the same articles again through a new stage (empty knowledge base, warm
+  per-word caches), which is what a long run sees after its first few thousand articles.
+
+Target (issue 3): at least 300 articles/s warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT / ".." / "shared"
+
+
+def _articles(limit: int) -> list:  # type: ignore[type-arg]
+    from storyline.config import Config
+    from storyline.evaluate.bsnlp_data import load_topic_docs
+    from storyline.ingest import read_inputs
+    from storyline.models import Article
+    from storyline.pipeline import build_pipeline
+
+    config = Config.load()
+    raw: list[Article] = []
+    bsnlp = SHARED / "data" / "bsnlp"
+    if bsnlp.is_dir():
+        raw += [d.article() for d in load_topic_docs(bsnlp)[:limit]]
+    seeds = SHARED / "seeds" / "articles"
+    if seeds.is_dir():
+        meta = SHARED / "seeds" / "meta.jsonl"
+        raw += [a for a in read_inputs([str(seeds)], meta=meta, config=config) if isinstance(a, Article)]
+    if not raw:
+        sys.exit("no articles under ../shared: nothing to time")
+    articles, _ = build_pipeline(config, None, upto="language").process(raw)
+    return articles
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=int, default=4000, help="BSNLP documents to read")
+    args = parser.parse_args()
+    from storyline.config import Config
+    from storyline.entities import EntityLinker
+
+    articles = _articles(args.limit)
+    chars = sum(len(a.text) for a in articles) / len(articles)
+    rows = []
+    for label in ("cold", "warm"):
+        started = time.perf_counter()
+        linker = EntityLinker(Config.load(), None)
+        out = list(linker.pipe(articles))
+        seconds = time.perf_counter() - started
+        mentions = sum(len(m.mentions) for a in out for m in a.entities)
+        rows.append((label, len(articles), seconds, len(articles) / seconds, mentions))
+    print(f"entity stage, {len(articles)} articles, {chars:.0f} characters on average")
+    print(f"{'run':<6} {'articles':>8} {'seconds':>8} {'articles/s':>10} {'mentions':>9}")
+    for label, n, seconds, rate, mentions in rows:
+        print(f"{label:<6} {n:>8} {seconds:>8.1f} {rate:>10.0f} {mentions:>9}")
+
+
+if __name__ == "__main__":
+    main()
