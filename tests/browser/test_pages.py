@@ -114,11 +114,11 @@ def test_timeline_storyline_and_coverage(site: LiveServer, page: Any) -> None:
 
 def test_keyboard_and_narrow_window(site: LiveServer, page: Any) -> None:
     page.set_viewport_size({"width": 360, "height": 740})
-    for path in ("/", "/events/ev-sochi", "/entities/ent:lukashenko", "/search?q=putin", "/coverage"):
+    for path in ("/", "/events/ev-sochi", "/entities/ent:lukashenko", "/coverage", "/search?q=putin"):
         page.goto(site.url + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at 360px"
-    shot(page, "narrow-search")
+        shot(page, "narrow-" + (path.strip("/").split("/")[0].split("?")[0] or "timeline"))
     page.goto(site.url + "/events/ev-sochi")
     boxes = [page.locator(".column").nth(i).bounding_box() for i in range(2)]
     assert boxes[0] and boxes[1] and boxes[1]["y"] > boxes[0]["y"]  # stacked when narrow
