@@ -51,7 +51,7 @@ class EntitySettings:
     aliases: str = ""  # path of the alias file ("" for none)
     max_chars: int = 200_000  # longer texts are read up to here (the rest keeps no mentions)
     name_similarity: float = 0.75  # fuzzy ratio of the other names of two people with one surname
-    spelling_similarity: float = 0.8  # fuzzy ratio of two spellings with one sound code
+    spelling_similarity: float = 0.75  # fuzzy ratio of two spellings with one sound code
 
 
 @dataclass(slots=True)
@@ -96,6 +96,14 @@ def group_mentions(mentions: list[Mention]) -> list[Local]:
         else:
             singles.append(m)
     longer = [loc for loc in by_key.values() if loc.type != "LOC"]
+    # a town or region named like a person of this article is that person ("Мей" after "Тереза Мей")
+    for ident, loc in list(by_gaz.items()):
+        entry = loc.gazetteer
+        if entry is None or entry.priority >= 10**10 or any(len(m.tokens) > 1 for m in loc.mentions):
+            continue
+        if any(loc.mentions[0].key in (o.fullest.key.split()[0], o.fullest.key.split()[-1]) for o in longer):
+            del by_gaz[ident]
+            singles.extend(replace_mention(m) for m in loc.mentions)
     for m in singles:
         if m.key in by_key:
             by_key[m.key].mentions.append(m)
@@ -118,6 +126,11 @@ def group_mentions(mentions: list[Mention]) -> list[Local]:
             continue
         by_key.setdefault(m.key, Local()).mentions.append(m)
     return list(by_gaz.values()) + list(by_key.values())
+
+
+def replace_mention(m: Mention) -> Mention:
+    """The mention without its gazetteer entry (it names a person here)."""
+    return replace(m, gazetteer=None, type="MISC")
 
 
 def _initials(tokens: tuple[str, ...]) -> str:

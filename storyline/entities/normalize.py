@@ -55,6 +55,7 @@ _GREEK_RE = re.compile(r"[\u0370-\u03ff]")
 
 # Phonetic folding of Latin spellings (applied in this order, on lower-case ASCII).
 _FOLD = [
+    ("dzh", "i"),  # Cyrillic Дж for English J (Джонсън, Johnson), folded like j below
     ("tsch", "c"),
     ("sch", "s"),
     ("shch", "sc"),
@@ -92,8 +93,10 @@ _ENDINGS = sorted(
     reverse=True,
 )
 MIN_STEM = 3
+# Czech and Slovak feminine surname endings (Mayová, Bibiovou, Merkelové): the name is the stem
+_FEMININE = ("ovou", "ovej", "ová", "ové", "ovú")
 # Bump when a change here changes keys: the shipped gazetteer stores keys made with it.
-KEY_VERSION = 1
+KEY_VERSION = 2
 
 
 def _greek(text: str) -> str:
@@ -149,6 +152,11 @@ def token_key(token: str) -> str:
         if head.isupper() and tail.islower() and len(tail) <= 3:
             core = head
     core = core.replace("'", "").replace("’", "")
+    low = core.lower()
+    if low.endswith(_FEMININE):
+        stem = core[: -len(next(e for e in _FEMININE if low.endswith(e)))]  # Mayová -> May
+        if len(stem) >= MIN_STEM:
+            return fold(stem)
     folded = fold(core)
     if not folded:
         return ""

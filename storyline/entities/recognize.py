@@ -53,7 +53,7 @@ _ADJECTIVE_ENDINGS: dict[str, tuple[str, ...]] = {
     "hr": ("ski", "ska", "sko", "ški", "ška", "ško", "ni", "na", "no", "ne", "skog", "skoj", "skom", "skih", "nog", "noj", "nom"),
     "sr": ("ski", "ska", "sko", "ски", "ска", "ско", "ни", "на"),
     "mk": ("ски", "ска", "ско", "ниот", "ната"),
-    "lv": ("ais", "ā", "ajā", "ās"),
+    "lv": ("ais", "ajā", "ajai", "ajam", "ajos"),
     "lt": ("asis", "oji", "ioji", "ųjų"),
 }
 # English month and weekday names (the build keeps out of the non-entity list any word that
