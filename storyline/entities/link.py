@@ -248,7 +248,7 @@ class EntityLinker:
 
     def _frequent(self, key: str) -> bool:
         """A one-word entity of the knowledge base seen at least five times under this key."""
-        return any(e.count >= 5 for e in self.kb.candidates(self.kb.by_key.get(key, set())))
+        return any(e.count >= 5 and e.type != "PER" for e in self.kb.candidates(self.kb.by_key.get(key, set())))
 
     def _single(self, key: str) -> bool:
         """A one-word entity, not a person, seen at least three times (Brexit, Gazprom)."""

@@ -183,6 +183,14 @@ def tokenize(text: str, gazetteer: Gazetteer) -> list[Token]:
             while j >= 0 and not text[j].isalnum() and text[j] not in _ENDERS:
                 j -= 1  # spaces, quotes, dashes, brackets
             initial = j < 0 or text[j] in _ENDERS
+            if (
+                initial
+                and j >= 1
+                and text[j] == "."
+                and text[j - 1].isupper()
+                and _ABBREVIATION.search(text, max(0, j - 4), j + 1)
+            ):
+                initial = False  # "W. Brytanii", "Wlk. Brytanii": an abbreviated word of the name
             gap = text[prev_end:start]
             prev = ""
             if gap[-1:] in _SPACE:
@@ -195,6 +203,8 @@ def tokenize(text: str, gazetteer: Gazetteer) -> list[Token]:
     return tokens
 
 
+_ABBREVIATION = re.compile(r"(?:^|(?<=[\s(]))[^\W\d_a-z]\.$")
+_ABBREVIATION_BEFORE = re.compile(r"(?:^|(?<=[\s(]))([^\W\d_a-z]\.[ \u00a0]?)$")
 _ANY_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _NEXT_WORD = re.compile(r"[ \u00a0]([^\W\d_]+(?:['’\-][^\W\d_]+)*)")
 
@@ -308,6 +318,8 @@ class Recognizer:
                 level[i] = 2
             elif t.initial or shouting or (nouns and not german_namelike(w)):
                 level[i] = 1
+            elif w.lower() in lower_words and zipf(w.lower(), lang) >= 4.0 and not self._capital_next_to(tokens, i):
+                level[i] = 0  # a common word written in lower case elsewhere here ("Съюза" for the union)
             else:
                 level[i] = 2
             if level[i] == 2:
@@ -354,7 +366,9 @@ class Recognizer:
         self, text: str, lower_words: set[str], strong_keys: set[str], lang: str | None, field: Field
     ) -> list[Mention]:
         """Names the press also writes in lower case ("brexitu"): a rare word whose key is a
-        name capitalised inside a sentence elsewhere in this text."""
+        name capitalised inside a sentence elsewhere in this text. (Trying the knowledge base
+        as well, with simplemma's dictionary to keep common nouns out, lost more precision
+        on BSNLP than it gained recall.)"""
         out: list[Mention] = []
         for w in lower_words:
             if len(w) < 4 or zipf(w, lang) >= 3.5:
@@ -498,7 +512,7 @@ class Recognizer:
         while i < n:
             if i in gaz_span:
                 j, end, entry = gaz_span[i]
-                out.append(self._mention(text, tokens[i].start, end, entry.type, field, entry, False))
+                out.append(self._mention(text, self._abbreviated(text, tokens[i].start), end, entry.type, field, entry, False))
                 i = j
                 continue
             if level[i] < 2:
@@ -550,9 +564,15 @@ class Recognizer:
             cue = self._person_cue(tokens, i, level, cues)
             if kind is None:
                 kind = self._type(tuple(t.text for t in tokens[i:j]), cue, cues)
-            out.append(self._mention(text, first.start, end, kind, field, None, cue))
+            out.append(self._mention(text, self._abbreviated(text, first.start), end, kind, field, None, cue))
             i = j
         return out
+
+    @staticmethod
+    def _abbreviated(text: str, start: int) -> int:
+        """Start a name at the initial before it ("W. Brytanii", "J. Smith")."""
+        found = _ABBREVIATION_BEFORE.search(text, max(0, start - 3), start)
+        return found.start(1) if found is not None and found.group(1)[0].isupper() else start
 
     @staticmethod
     def _person_cue(tokens: list[Token], i: int, level: list[int], cues: Cues) -> bool:
