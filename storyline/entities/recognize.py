@@ -141,6 +141,17 @@ def _common_tail(low: str) -> bool:
     return any(zipf(low[cut:], "de") >= 3.0 for cut in range(3, len(low) - 3))
 
 
+@lru_cache(maxsize=100_000)
+def _in_dictionary(word: str, lang: str | None) -> bool:
+    """simplemma knows ``word`` as a word of ``lang`` (False for languages it lacks)."""
+    import simplemma
+
+    try:
+        return bool(simplemma.is_known(word, lang=lang or "en"))
+    except ValueError:
+        return False
+
+
 def _split_token(text: str, start: int, gazetteer: Gazetteer) -> list[tuple[str, int]]:
     """Hyphenated words: keep "Coca-Cola", "EU-a", "Jong-un"; split "Κίνας-Λευκορωσίας"."""
     if text.endswith(("'s", "’s")):
@@ -318,8 +329,14 @@ class Recognizer:
                 level[i] = 2
             elif t.initial or shouting or (nouns and not german_namelike(w)):
                 level[i] = 1
-            elif w.lower() in lower_words and zipf(w.lower(), lang) >= 4.0 and not self._capital_next_to(tokens, i):
-                level[i] = 0  # a common word written in lower case elsewhere here ("Съюза" for the union)
+            elif (
+                not self._capital_next_to(tokens, i)
+                and not w.isupper()
+                and zipf(w.lower(), lang) >= 4.0
+                and (w.lower() in lower_words or (zipf(w.lower(), lang) >= 4.5 and _in_dictionary(w.lower(), lang)))
+                and not self.known(token_key(w))
+            ):
+                level[i] = 0  # a common word: written in lower case elsewhere here, or in the dictionary ("Съюза")
             else:
                 level[i] = 2
             if level[i] == 2:
@@ -486,7 +503,7 @@ class Recognizer:
         w = tokens[k].text
         if len(w) < 2 or not w[0].isupper() or w.isupper() or w.lower() in self.gazetteer.non_entities:
             return False
-        if tokens[k].initial and zipf(w.lower(), self.lang) >= 3.0:
+        if tokens[k].initial and zipf(w.lower(), self.lang) >= 4.0:
             return False  # a common word starting the sentence ("Στην Κίνα")
         if self.titles is not None and self.titles.match(w):
             return False
