@@ -637,10 +637,11 @@ def similarity_parts(
     """
     w = weights or _DEFAULT_WEIGHTS
     values = signal_values(a, b, w.time_scale_days)
-    present = {k: v for k, v in values.items() if v is not None and w.weights.get(k, 0.0) > 0}
+    present = {k: v for k, v in values.items() if v is not None and k in w.weights}
     total = sum(w.weights[k] for k in present)
     if not total:
         return ()
+    # a signal with weight 0 is still shown (explain says what it saw), it just counts nothing
     return tuple(ScorePart(signal=k, value=v, weight=w.weights[k] / total) for k, v in present.items())
 
 
