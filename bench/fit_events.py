@@ -43,7 +43,7 @@ def _analyse(articles: list[Any], config: Any) -> list[Any]:
 def fit_threshold(data: Path, config: Any) -> dict[str, Any]:
     from dataclasses import replace
 
-    from storyline.cluster import Item, OnlineEventClusterer
+    from storyline.cluster import SIGNALS, Item, OnlineEventClusterer
     from storyline.ingest.base import make_article
     from storyline.represent import Representer
 
@@ -60,16 +60,37 @@ def fit_threshold(data: Path, config: Any) -> dict[str, Any]:
     ordered = [done[k] for k in sorted(done)]
     rep.represent(ordered)  # count entity frequencies over the whole set first
     reps = {r.article_id: r for r in rep.represent(ordered, observe=False)}
-    scores: list[tuple[float, bool]] = []
+    values: list[tuple[dict[str, float], bool]] = []
     for r in rows:
         a, b = f"{r['pair_id']}:1", f"{r['pair_id']}:2"
         if a not in done or b not in done:
             continue
-        model = OnlineEventClusterer(threshold=2.0, merge=False)  # never joins: one event per article
+        model = OnlineEventClusterer(threshold=2.0, merge=False, weights={s: 1.0 for s in SIGNALS})
         model.learn_one(Item.of(reps[b], done[b]))
         ev = next(iter(model.events.values()))
         parts = model.parts(Item.of(reps[a], done[a]), ev)
-        scores.append((sum(p.value * p.weight for p in parts), float(r["Overall"]) <= 1.5))
+        values.append(({p.signal: p.value for p in parts}, float(r["Overall"]) <= 1.5))
+    best: dict[str, Any] = {}
+    grid = (0.2, 0.4, 0.6, 0.8, 1.0)
+    for we in grid:
+        for wn in grid:
+            for wp in (0.0, 0.1, 0.3):
+                weights = {"embedding": we, "entities": wn, "place": wp, "time": 0.3}
+                scores = []
+                for vals, y in values:
+                    total = sum(weights[k] for k in vals if weights[k] > 0)
+                    score = sum(v * weights[k] for k, v in vals.items()) / total if total else 0.0
+                    scores.append((score, y))
+                t, f, p, rc = _best_threshold(scores)
+                if not best or f > best["f1"]:
+                    best = {"threshold": t, "f1": round(f, 4), "precision": round(p, 4), "recall": round(rc, 4),
+                            "weights": weights}
+    best["pairs"] = len(values)
+    best["positives"] = sum(y for _, y in values)
+    return best
+
+
+def _best_threshold(scores: list[tuple[float, bool]]) -> tuple[float, float, float, float]:
     best = (0.0, 0.0, 0.0, 0.0)
     for t in [x / 100 for x in range(20, 96)]:
         tp = sum(1 for s, y in scores if s >= t and y)
@@ -80,8 +101,7 @@ def fit_threshold(data: Path, config: Any) -> dict[str, Any]:
         f = 2 * p * rc / (p + rc) if p + rc else 0.0
         if f > best[1]:
             best = (t, f, p, rc)
-    return {"threshold": best[0], "f1": round(best[1], 4), "precision": round(best[2], 4),
-            "recall": round(best[3], 4), "pairs": len(scores), "positives": sum(y for _, y in scores)}
+    return best
 
 
 def fit_stories(data: Path, config: Any) -> dict[str, Any]:
@@ -138,6 +158,7 @@ def main() -> None:
         t = fit_threshold(args.data, config)
         print(json.dumps({"event_threshold": t}))
         fit["threshold"] = t["threshold"]
+        fit["weights"] = t["weights"]
         fit["threshold_fit"] = t
         if args.write:  # the storyline fit below runs with the new event threshold
             FIT_FILE.write_text(json.dumps(fit, indent=2) + "\n", "utf-8")
@@ -150,8 +171,8 @@ def main() -> None:
         fit["stories"] = {"threshold": s["threshold"], "entity_weight": s["entity_weight"], "fit": s}
     fit["embedder"] = settings(config).embedder
     fit["fitted"] = (
-        "bench/fit_events.py: event threshold = best F1 for 'same event' (Overall <= 1.5) on SemEval-2022 "
-        "dev pairs scored as article-vs-event; storyline threshold and entity weight = best B-cubed F1 of "
+        "bench/fit_events.py: event threshold and signal weights = best F1 for 'same event' (Overall <= 1.5) on "
+        "SemEval-2022 dev pairs scored as article-vs-event; storyline threshold and entity weight = best B-cubed F1 of "
         "storylines vs topics on BSNLP (CL-TLS held out as a check)"
     )
     if args.write:

@@ -325,10 +325,13 @@ class OnlineEventClusterer:
         fit = fitted()
         self._threshold = float(fit["threshold"] if threshold is None else threshold)
         base = load_weights(str(fit.get("embedder", "static")))
+        # the event decision's own fitted weights (bench/fit_events.py), else represent's
+        chosen = weights if weights is not None else fit.get("weights")
         self._weights = (
             base
-            if weights is None
-            else SimilarityWeights(dict(weights), fitted="given", time_scale_days=base.time_scale_days)
+            if chosen is None
+            else SimilarityWeights(dict(chosen), fitted="events_fit.json" if weights is None else "given",
+                                   time_scale_days=base.time_scale_days)
         )
         self.events: dict[str, EventState] = {}
         self._by_key: dict[int, str] = {}

@@ -56,7 +56,7 @@ class StorySettings:
 
     threshold: float = -1.0
     gap_days: int = 365
-    top_entities: int = 8
+    top_entities: int = 16
 
 
 def _cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -82,7 +82,7 @@ class StoryLinker:
         threshold: float | None = None,
         entity_weight: float | None = None,
         gap_days: int = 365,
-        top_entities: int = 8,
+        top_entities: int = 16,
         k: int = 10,
     ) -> None:
         self.threshold = threshold
@@ -97,6 +97,9 @@ class StoryLinker:
         self._by_entity: dict[str, list[str]] = {}
         self._ann: Any = None  # usearch index of story centroids (an event's topic finds its story)
         self._keys: dict[int, str] = {}
+        # single link: earlier events themselves, so a story grows along a chain of close events
+        self._ev_ann: Any = None
+        self._ev: dict[int, tuple[str, dict[str, float], np.ndarray, int | None]] = {}  # key -> (story, top, vec, day)
 
     def __repr__(self) -> str:
         return (
@@ -154,11 +157,30 @@ class StoryLinker:
             s = self.score(ev, st)
             if best is None or (s, sid) > best:
                 best = (s, sid)
+        top = _top(ev.entities, self.top_entities)
+        centroid = ev.centroid()
+        if self._ev_ann is not None and len(self._ev_ann):
+            hits = self._ev_ann.search(centroid, min(self.k, len(self._ev_ann)))
+            for key in hits.keys:
+                sid, other_top, vec, other_day = self._ev[int(key)]
+                if day is not None and other_day is not None and abs(day - other_day) > self.gap_days:
+                    continue
+                s = self._we * _cos(top, other_top) + (1.0 - self._we) * float(np.dot(centroid, vec))
+                if best is None or (s, sid) > best:
+                    best = (s, sid)
         if best is not None and best[0] >= self._threshold:
             st = self.stories[best[1]]
         else:
             st = StoryState(id=story_id_for(ev.id), vsum=[0.0] * len(ev.vsum))
         self._add(st, ev, day)
+        if centroid.any():
+            from usearch.index import Index
+
+            if self._ev_ann is None:
+                self._ev_ann = Index(ndim=len(centroid), metric="cos", dtype="f32")
+            key = _story_key(ev.id)
+            self._ev_ann.add(key, centroid)
+            self._ev[key] = (st.id, top, centroid, day)
         return st.id
 
     def _add(self, st: StoryState, ev: EventState, day: int | None) -> None:
