@@ -201,8 +201,10 @@ def main() -> None:
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     with gzip.GzipFile(OUT, "wb", mtime=0) as fh:
         fh.write(raw)
-    print(f"{OUT}: {len(data['places'])} places, {len(data['non_entities'])} non-entities, "
-          f"{OUT.stat().st_size // 1024} kB")
+    print(
+        f"{OUT}: {len(data['places'])} places, {len(data['non_entities'])} non-entities, "
+        f"{OUT.stat().st_size // 1024} kB"
+    )
 
 
 if __name__ == "__main__":

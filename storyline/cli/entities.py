@@ -35,7 +35,9 @@ def entities(
             typer.echo(f"re-linked {n} articles")
         for e in store.entities(limit=limit, type=kind):
             total = sum(v.count for v in e.variants)
-            typer.echo(f"{e.id}\t{e.type}\t{e.name}\t{total} mentions\t{len(e.variants)} variants\t{e.articles} articles")
+            typer.echo(
+                f"{e.id}\t{e.type}\t{e.name}\t{total} mentions\t{len(e.variants)} variants\t{e.articles} articles"
+            )
 
 
 def entity(name: str = typer.Argument(..., help="An id or any form of the name."), db: Path = DB) -> None:
@@ -54,7 +56,9 @@ def entity(name: str = typer.Argument(..., help="An id or any form of the name."
             raise typer.Exit(1)
         typer.echo(f"{e.id}\t{e.type}\t{e.name}")
         for v in e.variants:
-            typer.echo(f"  {v.text}\t{v.language or '?'}\t{v.script}\t{v.count}\t{v.first_seen or ''}..{v.last_seen or ''}")
+            typer.echo(
+                f"  {v.text}\t{v.language or '?'}\t{v.script}\t{v.count}\t{v.first_seen or ''}..{v.last_seen or ''}"
+            )
         for article_id in store.entity_articles(e.id):
             typer.echo(f"  article {article_id}")
 

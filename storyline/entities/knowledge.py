@@ -66,9 +66,9 @@ def _data(name: str) -> Any:
 
 def plain(word: str) -> str:
     """Lower case without accents (for matching cue words)."""
-    return "".join(
-        c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c)
-    ).replace("’", "'")
+    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c)).replace(
+        "’", "'"
+    )
 
 
 class Gazetteer:
@@ -216,7 +216,7 @@ class CueSet:
         if known is not None:
             return known
         w = plain(word)
-        found = w in self.exact or bool(self.suffixes) and w.endswith(self.suffixes)
+        found = w in self.exact or (bool(self.suffixes) and w.endswith(self.suffixes))
         if not found:
             for cut in range(0, 5):
                 if cut and len(w) - cut < 2:

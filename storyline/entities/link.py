@@ -108,9 +108,7 @@ def group_mentions(mentions: list[Mention]) -> list[Local]:
         if m.key in by_key:
             by_key[m.key].mentions.append(m)
             continue
-        owners = [
-            loc for loc in longer if m.key in (loc.fullest.key.split()[0], loc.fullest.key.split()[-1])
-        ]
+        owners = [loc for loc in longer if m.key in (loc.fullest.key.split()[0], loc.fullest.key.split()[-1])]
         if not owners and m.text.isupper() and len(m.text) >= 2:
             owners = [loc for loc in longer if _initials(loc.fullest.tokens) == m.text.split("-")[0].upper()]
         if owners:
@@ -169,9 +167,7 @@ class Resolver:
         owners = [
             e
             for e in kb.candidates(kb.by_token.get(key, set()))
-            if _compatible(e.type, kind)
-            and self._ok(key, e)
-            and key in e.ends
+            if _compatible(e.type, kind) and self._ok(key, e) and key in e.ends
         ]
         if owners:
             return max(owners, key=lambda e: e.count)
@@ -239,7 +235,9 @@ class EntityLinker:
         self._load()
         self.banned = self._banned()
         self.resolver = Resolver(self.kb, self.settings, self.banned)
-        self.recognizer = Recognizer(self.gazetteer, known=self._known, known_lower=self._frequent, known_single=self._single)
+        self.recognizer = Recognizer(
+            self.gazetteer, known=self._known, known_lower=self._frequent, known_single=self._single
+        )
         self._links: list[tuple[str, str, int]] = []
 
     def _known(self, key: str) -> bool:
@@ -318,7 +316,9 @@ class EntityLinker:
     def _merge(self, src: KBEntity, dst: KBEntity) -> None:
         for slot, var in src.variants.items():
             self.kb.add_variant(dst, var.text, var.language, var.key, var.first_seen, var.count)
-            dst.variants[slot].last_seen = max(filter(None, [dst.variants[slot].last_seen, var.last_seen]), default=None)
+            dst.variants[slot].last_seen = max(
+                filter(None, [dst.variants[slot].last_seen, var.last_seen]), default=None
+            )
         dst.articles += src.articles
         self.kb.redirect[src.id] = dst.id
         self.kb.entities.pop(src.id, None)

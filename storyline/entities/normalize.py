@@ -85,9 +85,53 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # recognised, and the stem only has to be the same on both sides.
 _ENDINGS = sorted(
     {
-        "iami", "iah", "iam", "ami", "ovi", "evi", "ogo", "ego", "omu", "emu", "ich", "ic", "ih", "im",
-        "iei", "iu", "ia", "ii", "ie", "io", "ei", "oi", "ai", "om", "em", "am", "ou", "ui", "as", "is", "us", "os", "es", "ias", "iai", "ios", "ius", "eiu", "iem", "ies",
-        "a", "e", "i", "o", "u", "s", "m",
+        "iami",
+        "iah",
+        "iam",
+        "ami",
+        "ovi",
+        "evi",
+        "ogo",
+        "ego",
+        "omu",
+        "emu",
+        "ich",
+        "ic",
+        "ih",
+        "im",
+        "iei",
+        "iu",
+        "ia",
+        "ii",
+        "ie",
+        "io",
+        "ei",
+        "oi",
+        "ai",
+        "om",
+        "em",
+        "am",
+        "ou",
+        "ui",
+        "as",
+        "is",
+        "us",
+        "os",
+        "es",
+        "ias",
+        "iai",
+        "ios",
+        "ius",
+        "eiu",
+        "iem",
+        "ies",
+        "a",
+        "e",
+        "i",
+        "o",
+        "u",
+        "s",
+        "m",
     },
     key=len,
     reverse=True,
@@ -194,8 +238,11 @@ def text_key(text: str) -> str:
     return name_key(split_name(text))
 
 
-_SOUNDEX = {c: d for d, letters in (("1", "bfpv"), ("2", "cgjkqsxz"), ("3", "dt"), ("4", "l"), ("5", "mn"), ("6", "r"))
-            for c in letters}
+_SOUNDEX = {
+    c: d
+    for d, letters in (("1", "bfpv"), ("2", "cgjkqsxz"), ("3", "dt"), ("4", "l"), ("5", "mn"), ("6", "r"))
+    for c in letters
+}
 _AFFRICATE = re.compile(r"tsch|dzh|sch|tch|dz|tz|ts|sh|ch|zh|cz|sz")
 
 
@@ -242,5 +289,4 @@ def skeleton(key: str) -> str:
     return _DOUBLE.sub(r"\1", re.sub(r"[aeiou ]", "", key))
 
 
-__all__ = [
-    "KEY_VERSION","fold", "name_key", "skeleton", "split_name", "strip_ending", "text_key", "token_key"]
+__all__ = ["KEY_VERSION", "fold", "name_key", "skeleton", "split_name", "strip_ending", "text_key", "token_key"]

@@ -50,7 +50,25 @@ _ADJECTIVE_ENDINGS: dict[str, tuple[str, ...]] = {
     "sk": ("ý", "á", "é", "í", "ého", "ému", "ým", "ých", "ou", "ej", "om", "ím", "ích", "ieho"),
     "pl": ("ski", "ska", "skie", "skiego", "skiej", "ską", "skim", "cki", "cka", "ckie", "ckiego", "ckiej"),
     "sl": ("ski", "ska", "sko", "ški", "ška", "ško", "ni", "na", "no", "ne", "ega", "emu", "em", "ih", "im"),
-    "hr": ("ski", "ska", "sko", "ški", "ška", "ško", "ni", "na", "no", "ne", "skog", "skoj", "skom", "skih", "nog", "noj", "nom"),
+    "hr": (
+        "ski",
+        "ska",
+        "sko",
+        "ški",
+        "ška",
+        "ško",
+        "ni",
+        "na",
+        "no",
+        "ne",
+        "skog",
+        "skoj",
+        "skom",
+        "skih",
+        "nog",
+        "noj",
+        "nom",
+    ),
     "sr": ("ski", "ska", "sko", "ски", "ска", "ско", "ни", "на"),
     "mk": ("ски", "ска", "ско", "ниот", "ната"),
     "lv": ("ais", "ajā", "ajai", "ajam", "ajos"),
@@ -186,8 +204,10 @@ def tokenize(text: str, gazetteer: Gazetteer) -> list[Token]:
         if not word[0].isupper():
             continue
         start = m.start()
-        pieces = [(word, start)] if ("-" not in word and "'" not in word and "’" not in word) else _split_token(
-            word, start, gazetteer
+        pieces = (
+            [(word, start)]
+            if ("-" not in word and "'" not in word and "’" not in word)
+            else _split_token(word, start, gazetteer)
         )
         for word, start in pieces:
             j = start - 1
@@ -306,13 +326,17 @@ class Recognizer:
                 key = token_key(w)
                 exact = w.lower() in self.gazetteer.non_entities or w.lower() in _CALENDAR
                 nxt = tokens[i + 1] if i + 1 < n else None
-                if key in calendar_names or (
-                    not t.initial
-                    and t.prev
-                    and ((i and t.gap in _SPACE and level[i - 1] >= 2) or cues.titles.match(t.prev))
-                ) or (
-                    # only like a month ("Marta" ~ "martes"): a first name before a surname
-                    not exact and nxt is not None and nxt.gap in _SPACE and not nxt.text.isupper()
+                if (
+                    key in calendar_names
+                    or (
+                        not t.initial
+                        and t.prev
+                        and ((i and t.gap in _SPACE and level[i - 1] >= 2) or cues.titles.match(t.prev))
+                    )
+                    or (
+                        # only like a month ("Marta" ~ "martes"): a first name before a surname
+                        not exact and nxt is not None and nxt.gap in _SPACE and not nxt.text.isupper()
+                    )
                 ):
                     level[i] = 2
                     calendar_names.add(key)
@@ -465,9 +489,7 @@ class Recognizer:
             nxt_word = _NEXT_WORD.match(self.text, t.end)
             if nxt_word is not None and nxt_word.group(1)[:1].islower():
                 return None  # "Северный поток": an adjective opening a name, not the town Severny
-        prev_adjective = (
-            i > 0 and t.gap in _SPACE and not tokens[i - 1].initial and self._adjective(tokens[i - 1].text)
-        )
+        prev_adjective = i > 0 and t.gap in _SPACE and not tokens[i - 1].initial and self._adjective(tokens[i - 1].text)
         if hit.priority < 10**12 and (
             self._name_neighbour(tokens, i + 1, i)
             or (city and how != "key" and self._name_neighbour(tokens, i - 1, i))
@@ -529,7 +551,9 @@ class Recognizer:
         while i < n:
             if i in gaz_span:
                 j, end, entry = gaz_span[i]
-                out.append(self._mention(text, self._abbreviated(text, tokens[i].start), end, entry.type, field, entry, False))
+                out.append(
+                    self._mention(text, self._abbreviated(text, tokens[i].start), end, entry.type, field, entry, False)
+                )
                 i = j
                 continue
             if level[i] < 2:

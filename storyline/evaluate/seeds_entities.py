@@ -1,11 +1,12 @@
 """Seeds part ``entities``: the gold entities of ``gold.json`` against what the stage found.
 
 For every gold entity and every document its ``in`` lists, the entity is *found* when a
-mention of the article is written as one of its gold forms, or else overlaps an occurrence
-of one (in the title or the body; "Wagner" in "Söldnergruppe Wagner"). Its ids are the ids of those mentions over all documents: done when every
-gold entity has exactly one id, and no id is shared by two gold entities. Mentions that
-are month or weekday names (CLDR, in the article's language and English) are counted
-as non-entities, as are single words at a sentence start that are common words in the
+mention of the article is written as one of its gold forms, or else overlaps an
+occurrence of one (in the title or the body; "Wagner" in "Söldnergruppe Wagner"). Its
+ids are the ids of those mentions over all documents: done when every gold entity has
+exactly one id, and no id is shared by two gold entities. Mentions that are month or
+weekday names (CLDR, in the article's language and English) are counted as
+non-entities, as are single words at a sentence start that are common words in the
 language and no gold form.
 """
 
@@ -90,7 +91,13 @@ def score(gold: dict[str, Any], articles: dict[str, Article], store: Any) -> dic
                 before = text[max(0, m.start - 3) : m.start]
                 initial = m.start == 0 or bool(re.search(r"[.!?:\n]\s*$", before))
                 gazetteer = e.id[:4] in ("LOC:", "ORG:")
-                if initial and not gazetteer and " " not in m.text and low not in gold_forms and zipf(low, article.language) >= 5.0:
+                if (
+                    initial
+                    and not gazetteer
+                    and " " not in m.text
+                    and low not in gold_forms
+                    and zipf(low, article.language) >= 5.0
+                ):
                     initial_common.append(f"{doc}: {m.text}")
     ok = not missing and not split and not shared and not calendar and not initial_common
     return {

@@ -80,8 +80,16 @@ class EntitiesTables:
                         " last_seen) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(entity_id, text, language) DO UPDATE SET"
                         " count=excluded.count, first_seen=excluded.first_seen, last_seen=excluded.last_seen,"
                         " key=excluded.key, script=excluded.script",
-                        (e.id, v.text, lang, v.script, keys.get((e.id, v.text, lang), ""), v.count,
-                         v.first_seen, v.last_seen),
+                        (
+                            e.id,
+                            v.text,
+                            lang,
+                            v.script,
+                            keys.get((e.id, v.text, lang), ""),
+                            v.count,
+                            v.first_seen,
+                            v.last_seen,
+                        ),
                     )
 
     def link_article_entities(self, links: Iterable[tuple[str, str, int]]) -> None:
