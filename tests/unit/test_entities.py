@@ -70,6 +70,7 @@ def test_two_kims_stay_two(linker: EntityLinker) -> None:
         ("O'Neill-Smith (“Dr.”) met J.-P. Müller—again!! ¿Qué? «Ha»", "en"),
         ("Putin " * 50_000, "en"),
     ],
+    ids=["empty", "chinese", "arabic", "odd-punctuation", "very-long"],
 )
 def test_bad_input_does_not_crash(linker: EntityLinker, text: str, lang: str) -> None:
     out = linker(_article(text, lang, f"bad{len(text)}"))
