@@ -156,6 +156,7 @@ class E5Embedder:
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_WORD_CACHE = 500_000  # words (as written) whose table rows are remembered
 META = "\u2581"  # SentencePiece's word-start marker
 
 
@@ -180,10 +181,18 @@ class StaticEmbedder:
         table = self.table
         ids: list[int] = []
         offsets: list[int] = []
+        cache = table.word_cache
+        known = cache.get
         for text in texts:
             offsets.append(len(ids))
             for word in _WORD.findall(normalise_text(text)):
-                ids.extend(table.tokenize_word(word))
+                rows = known(word)
+                if rows is None:
+                    rows = table.tokenize_word(word)
+                    if len(cache) >= _WORD_CACHE:
+                        cache.clear()  # bounded; refilled by the next texts
+                    cache[word] = rows
+                ids.extend(rows)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not ids:
             return out
@@ -234,19 +243,20 @@ class StaticTable:
         return {row for row, _ in self.piece_scores.values()}
 
     @functools.cached_property
-    def _max_piece_len(self) -> int:
-        return max((len(p) for p in self.piece_scores), default=1)
+    def _prefixes(self) -> frozenset[str]:
+        """Every proper prefix of a piece: Viterbi stops extending where none continues."""
+        return frozenset(p[:k] for p in self.piece_scores for k in range(1, len(p)))
 
     @functools.cached_property
-    def _tokenize_cached(self) -> functools._lru_cache_wrapper[tuple[int, ...]]:
-        return functools.lru_cache(maxsize=200_000)(self._tokenize)
+    def word_cache(self) -> dict[str, tuple[int, ...]]:
+        return {}
 
     def tokenize_word(self, word: str) -> tuple[int, ...]:
         """Rows for one normalised word: the word itself if known, else its pieces."""
         row = self.words.get(word.lower())
         if row is not None:
             return (row,)
-        return self._tokenize_cached(word)
+        return self._tokenize(word)
 
     def _tokenize(self, word: str) -> tuple[int, ...]:
         """Unigram Viterbi over the shipped pieces (what XLM-R's SentencePiece does).
@@ -261,15 +271,18 @@ class StaticTable:
         best[0] = 0.0
         unknown = -30.0
         scores = self.piece_scores
-        longest = self._max_piece_len
+        prefixes = self._prefixes
         for i in range(n):
             if best[i] == -math.inf:
                 continue
-            for j in range(i + 1, min(n, i + longest) + 1):
-                hit = scores.get(text[i:j])
+            for j in range(i + 1, n + 1):
+                piece = text[i:j]
+                hit = scores.get(piece)
                 if hit is not None and best[i] + hit[1] > best[j]:
                     best[j] = best[i] + hit[1]
                     back[j] = (i, hit[0])
+                if piece not in prefixes:
+                    break
             if best[i] + unknown > best[i + 1]:
                 best[i + 1] = best[i] + unknown
                 back[i + 1] = (i, -1)
