@@ -195,8 +195,9 @@ class Pipeline:
             out: list[Item] = [x for x in batch if not isinstance(x, Article)]
             fresh, refused, again = _triage(articles, sink, seen_hashes, seen_ids)
             out.extend(refused)
-            rejected += again  # the same input re-run: counted, nothing written
-            reasons["duplicate"] += again
+            if again:  # the same input re-run: counted, nothing written
+                rejected += again
+                reasons["duplicate"] += again
             done, bad = self.process(fresh)
             out.extend(done)
             out.extend(bad)
