@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from storyline.models import Article, DateMention, Span
@@ -32,8 +32,13 @@ def _date(d: DateMention) -> dict[str, Any]:
     return row
 
 
-def article_row(a: Article) -> dict[str, Any]:
-    """The export shape of one article (what ``storyline export`` prints)."""
+def article_row(a: Article, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The export shape of one article (what ``storyline export`` prints).
+
+    ``names`` maps entity ids to their current canonical names (the knowledge base may
+    have found a better, English or Latin, name since the article was analysed).
+    """
+    names = names or {}
     return {
         "id": a.id,
         "source": a.source,
@@ -50,7 +55,7 @@ def article_row(a: Article) -> dict[str, Any]:
         "entities": [
             {
                 "id": e.id,
-                "name": e.name,
+                "name": names.get(e.id, e.name),
                 "type": e.type,
                 "mentions": [_span(m) for m in e.mentions],
             }

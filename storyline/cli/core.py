@@ -79,7 +79,8 @@ def export(
         raise typer.Exit(2) from exc
     with store:
         if what == "articles":
-            rows = (article_row(a) for a in store.articles())
+            names = store.canonical_names()
+            rows = (article_row(a, names) for a in store.articles())
         elif what in {"events", "stories", "meetings"}:
             from storyline.export import record_rows
 

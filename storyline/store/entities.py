@@ -164,6 +164,14 @@ class EntitiesTables:
                 ).fetchone()
         return self._entity(row) if row else None
 
+    def canonical_names(self) -> dict[str, str]:
+        """Every entity id with its canonical name as the knowledge base has it now.
+
+        A name copied onto an article is the canonical name when that article was
+        analysed; readers that show names use this to show today's.
+        """
+        return {str(i): str(n) for i, n in self.db.execute("SELECT id, name FROM entities")}
+
     def entity_articles(self, entity_id: str) -> list[str]:
         """Ids of the stored articles that mention the entity, most mentions first."""
         rows = self.db.execute(
