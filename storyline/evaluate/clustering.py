@@ -44,7 +44,8 @@ def run_pipeline(articles: Sequence[Article], config: Config) -> tuple[list[Arti
         try:
             pipeline = build_pipeline(config, store)
             started = time.perf_counter()
-            summary = pipeline.run(list(articles), store)
+            # a stream arrives in time order: feed the documents by publication date
+            summary = pipeline.run(_order(articles), store)
             pipeline.finish(store)
             seconds = time.perf_counter() - started
             out = list(store.articles())
