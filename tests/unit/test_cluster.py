@@ -46,7 +46,8 @@ def test_entities_and_dates_separate_events_the_embedding_confuses() -> None:
     b = item("b", unit(0.6, 1, 0.3), {"anna": 2.0, "boris": 1.5}, "2023-09-15", {"sochi": 1.0})
     c = item("c", unit(1, 0.25, 0), {"anna": 2.0, "boris": 2.0}, "2024-05-23", {"minsk": 1.0})
     assert float(a.vector @ c.vector) > float(a.vector @ b.vector)
-    model = OnlineEventClusterer(threshold=0.5)
+    # explicit weights: the test is about the signals, not the shipped fit
+    model = OnlineEventClusterer(threshold=0.5, weights={"embedding": 1.0, "entities": 0.5, "place": 0.2, "time": 0.3})
     da, db, dc = model.learn_one(a), model.learn_one(b), model.learn_one(c)
     assert db.joined and db.event == da.event
     assert not dc.joined and dc.event != da.event
