@@ -50,7 +50,7 @@ def test_seed_storylines_and_explanation(seeds: dict) -> None:  # type: ignore[t
     assert {"embedding", "entities", "time"} <= set(why["parts"])
 
 
-@pytest.mark.slow
+@pytest.mark.corpus
 def test_bsnlp_storylines_match_topics() -> None:
     from storyline.evaluate.bsnlp import evaluate
 
@@ -58,7 +58,7 @@ def test_bsnlp_storylines_match_topics() -> None:
     assert result["clustering"]["storylines"]["f1"] >= MINIMUMS["bsnlp"]["storylines_f1"]
 
 
-@pytest.mark.slow
+@pytest.mark.corpus
 def test_cltls_storylines_match_topics() -> None:
     from storyline.evaluate.clustering import score_clustering
     from storyline.evaluate.timeline_clustering import load
