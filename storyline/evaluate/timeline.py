@@ -169,7 +169,18 @@ def date_f1(predicted: Iterable[dt.date], reference: Iterable[dt.date]) -> dict[
     return prf(len(pred & ref), len(pred - ref), len(ref - pred))
 
 
-def evaluate(path: Path, config: Config) -> dict[str, Any]:
+def evaluate(path: Path, config: Config, parts: tuple[str, ...] = ("dates", "storylines")) -> dict[str, Any]:
+    """Timeline dates per language and topic (vs the publication-count baseline) and,
+    with the ``storylines`` part, storyline clustering of all documents vs the topics."""
+    out = _dates(path) if "dates" in parts else {"kind": "timeline"}
+    if "storylines" in parts:
+        from storyline.evaluate.timeline_clustering import score
+
+        out["storylines"] = score(path, config)
+    return out
+
+
+def _dates(path: Path) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for lang_dir in sorted(p for p in path.iterdir() if p.is_dir()):
         reference_dir = lang_dir / "reference"
