@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 import msgspec
 import numpy as np
 
-from storyline.models import Article, ScorePart
+from storyline.models import Article, ArticleEntity, ScorePart
 from storyline.represent import (
     Representation,
     SimilarityWeights,
@@ -116,8 +116,13 @@ class Item:
             published=article.published,
             title=article.title,
             names={e.id: e.name for e in article.entities},
-            persons=frozenset(e.id for e in article.entities if e.type == "PER"),
+            persons=frozenset(e.id for e in article.entities if e.type == "PER" and _in_body(e)),
         )
+
+
+def _in_body(entity: ArticleEntity) -> bool:
+    """Named in the body or title, not only in a photo caption."""
+    return any(m.field != "caption" for m in entity.mentions)
 
 
 def _source_name(article: Article) -> str:

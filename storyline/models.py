@@ -5,7 +5,8 @@ mutates a record in place. Records serialise to JSON with :func:`to_json` /
 :func:`from_json` (msgspec understands dataclasses natively).
 
 Offsets (``start``/``end``) are character offsets into ``Article.text`` unless the
-span's ``field`` says ``"title"``.
+span's ``field`` says ``"title"`` (offsets into ``Article.title``) or ``"caption"``
+(offsets into :attr:`Article.caption_text`, the captions joined by newlines).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import msgspec
 
 Granularity = Literal["day", "week", "month", "year", "range", "decade", "unknown"]
 EntityType = Literal["PER", "LOC", "ORG", "MISC"]
-Field = Literal["text", "title"]
+Field = Literal["text", "title", "caption"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,11 @@ class Article:
     duplicate_of: str | None = None
     # ingest: the publisher or site the input named (JSONL/sidecar "source"); ``source`` is the file/URL
     outlet: str | None = None
+
+    @property
+    def caption_text(self) -> str:
+        """The captions and credits joined by newlines (what ``field="caption"`` offsets index)."""
+        return "\n".join(c.text for c in self.captions)
 
 
 @dataclass(frozen=True, slots=True)

@@ -447,10 +447,14 @@ def _entity_weights(
     entities: dict[str, float] = {}
     places: dict[str, float] = {}
     for entity in article.entities:
+        # captions often describe a file photo from another time and place: body and title only
+        mentions = [m for m in entity.mentions if m.field != "caption"]
+        if not mentions:
+            continue
         idf = frequencies.idf(entity.id) if frequencies is not None else 1.0
-        in_title = any(m.field == "title" for m in entity.mentions)
+        in_title = any(m.field == "title" for m in mentions)
         # a few mentions (or one in the title) mark an actor of the story, not a passing name
-        weight = idf * (1.0 + math.log1p(len(entity.mentions))) * (1.5 if in_title else 1.0)
+        weight = idf * (1.0 + math.log1p(len(mentions))) * (1.5 if in_title else 1.0)
         entities[entity.id] = max(entities.get(entity.id, 0.0), weight)
         if entity.type == "LOC":
             places[entity.id] = entities[entity.id]

@@ -80,7 +80,7 @@ def _compatible(a: EntityType, b: EntityType) -> bool:
 
 
 def _position(m: Mention) -> tuple[int, int]:
-    return (0 if m.field == "title" else 1, m.start)
+    return ({"title": 0, "text": 1}.get(m.field, 2), m.start)
 
 
 def group_mentions(mentions: list[Mention]) -> list[Local]:
@@ -349,6 +349,7 @@ class EntityLinker:
         limit = self.settings.max_chars
         mentions = self.recognizer.find(article.title[:limit], lang, "title") if article.title else []
         mentions += self.recognizer.find(article.text[:limit], lang, "text")
+        mentions += self._caption_mentions(article, lang)
         seen = article.published
         entities: dict[str, tuple[KBEntity, list[Mention]]] = {}
         for local in group_mentions(mentions):
@@ -366,6 +367,19 @@ class EntityLinker:
             self._links.append((article.id, entity.id, len(ms)))
         result.sort(key=lambda e: (-len(e.mentions), e.id))
         return replace(article, entities=tuple(result))
+
+    def _caption_mentions(self, article: Article, lang: str | None) -> list[Mention]:
+        """Names in photo captions and credits, each caption in its own language, with
+        offsets into ``article.caption_text``. They count as mentions of the article's
+        entities, but the event stages weigh only the body and title (a caption often
+        describes a file photo from another time and place)."""
+        found: list[Mention] = []
+        offset = 0
+        for caption in article.captions:
+            for m in self.recognizer.find(caption.text[: self.settings.max_chars], caption.language or lang, "caption"):
+                found.append(replace(m, start=m.start + offset, end=m.end + offset))
+            offset += len(caption.text) + 1
+        return found
 
     def _entity_for(self, local: Local) -> KBEntity:
         kb = self.kb

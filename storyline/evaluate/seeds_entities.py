@@ -57,7 +57,7 @@ def score(gold: dict[str, Any], articles: dict[str, Article], store: Any) -> dic
             forms = {f.lower() for f in spec["forms"]}
             exact = {e.id for e in article.entities for m in e.mentions if m.text.lower() in forms}
             overlap: set[str] = set()
-            for field, text in (("title", article.title), ("text", article.text)):
+            for field, text in (("title", article.title), ("text", article.text), ("caption", article.caption_text)):
                 spans = [o for form in spec["forms"] for o in _occurrences(text, form)]
                 for e in article.entities:
                     for m in e.mentions:
@@ -87,7 +87,7 @@ def score(gold: dict[str, Any], articles: dict[str, Article], store: Any) -> dic
                 low = m.text.lower()
                 if low in words:
                     calendar.append(f"{doc}: {m.text}")
-                text = article.title if m.field == "title" else article.text
+                text = {"title": article.title, "caption": article.caption_text}.get(m.field, article.text)
                 before = text[max(0, m.start - 3) : m.start]
                 initial = m.start == 0 or bool(re.search(r"[.!?:\n]\s*$", before))
                 gazetteer = e.id[:4] in ("LOC:", "ORG:")

@@ -77,3 +77,24 @@ def test_bad_input_does_not_crash(linker: EntityLinker, text: str, lang: str) ->
     for e in out.entities:
         for m in e.mentions:
             assert out.text[m.start : m.end] == m.text
+
+
+def test_names_in_captions_are_mentions_with_caption_offsets(linker: EntityLinker) -> None:
+    from storyline.models import Caption, replace
+
+    body = "Die Regierung in Wien beriet am Montag über den Haushalt."
+    article = replace(
+        _article(body, "de", "cap"),
+        captions=(
+            Caption(text="Foto: Reuters", kind="credit", language="en"),
+            Caption(text="PARIS, FRANCE: Emmanuel Macron speaks at the Elysee Palace.", language="en"),
+        ),
+    )
+    out = linker(article)
+    in_captions = [(e.name, m) for e in out.entities for m in e.mentions if m.field == "caption"]
+    assert in_captions, out.entities
+    for _, m in in_captions:
+        assert out.caption_text[m.start : m.end] == m.text
+    assert any("Macron" in m.text for _, m in in_captions)
+    # the body's own names are still body mentions
+    assert any(m.field == "text" and m.text == "Wien" for e in out.entities for m in e.mentions)
