@@ -139,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             "coverage": coverage,
             "not_fitted": {k: f"prior weight kept: only {coverage[k]} pairs have this signal" for k in fixed},
             "lead_chars": lead,
+            "floors": dict(FLOORS),
         }
         log.info("%s: %s", name, result[name])
 
