@@ -25,6 +25,14 @@ log = logging.getLogger(__name__)
 
 Item = Article | Rejection | Quarantine
 
+# the record's fields kept as columns for queries to filter on (the whole record is in ``record``)
+_COLUMNS = ("title", "text", "published", "language", "event_date", "event_id", "story_id", "duplicate_of")
+
+
+def _values(a: Article) -> tuple[object, ...]:
+    """The column values of ``_COLUMNS`` then the record's JSON."""
+    return (*(getattr(a, c) for c in _COLUMNS), to_json(a))
+
 
 class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
     """Articles, rejections and quarantine in one SQLite file."""
@@ -137,24 +145,9 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
             )
             return
         self.db.execute(
-            "INSERT INTO articles(id, content_hash, source, url, title, text, published, language,"
-            " event_date, event_id, story_id, duplicate_of, record) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
-            " ON CONFLICT(content_hash) DO NOTHING",
-            (
-                a.id,
-                a.content_hash,
-                a.source,
-                a.url,
-                a.title,
-                a.text,
-                a.published,
-                a.language,
-                a.event_date,
-                a.event_id,
-                a.story_id,
-                a.duplicate_of,
-                to_json(a),
-            ),
+            f"INSERT INTO articles(id, content_hash, source, url, {', '.join(_COLUMNS)}, record)"
+            f" VALUES (?,?,?,?,{','.join('?' * len(_COLUMNS))},?) ON CONFLICT(content_hash) DO NOTHING",
+            (a.id, a.content_hash, a.source, a.url, *_values(a)),
         )
         # an input that was rejected or quarantined before and now passes leaves those lists
         keys = (f"{a.source}#{a.content_hash}", a.source)
@@ -166,20 +159,8 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
         with self.db:
             for a in articles:
                 self.db.execute(
-                    "UPDATE articles SET title=?, text=?, published=?, language=?, event_date=?,"
-                    " event_id=?, story_id=?, duplicate_of=?, record=? WHERE id=?",
-                    (
-                        a.title,
-                        a.text,
-                        a.published,
-                        a.language,
-                        a.event_date,
-                        a.event_id,
-                        a.story_id,
-                        a.duplicate_of,
-                        to_json(a),
-                        a.id,
-                    ),
+                    f"UPDATE articles SET {', '.join(c + '=?' for c in _COLUMNS)}, record=? WHERE id=?",
+                    (*_values(a), a.id),
                 )
             self.index_pending()  # search index, in the same transaction
 
