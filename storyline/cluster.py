@@ -122,7 +122,7 @@ class Item:
 
 def _in_body(entity: ArticleEntity) -> bool:
     """Named in the body or title, not only in a photo caption."""
-    return any(m.field != "caption" for m in entity.mentions)
+    return not entity.mentions or any(m.field != "caption" for m in entity.mentions)
 
 
 def _source_name(article: Article) -> str:

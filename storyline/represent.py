@@ -449,7 +449,7 @@ def _entity_weights(
     for entity in article.entities:
         # captions often describe a file photo from another time and place: body and title only
         mentions = [m for m in entity.mentions if m.field != "caption"]
-        if not mentions:
+        if entity.mentions and not mentions:
             continue
         idf = frequencies.idf(entity.id) if frequencies is not None else 1.0
         in_title = any(m.field == "title" for m in mentions)
