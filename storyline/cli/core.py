@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -78,6 +80,7 @@ def export(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     with store:
+        rows: Iterable[dict[str, Any]]
         if what == "articles":
             names = store.canonical_names()
             rows = (article_row(a, names) for a in store.articles())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -15,7 +15,10 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
 
 
-def bcubed(predicted: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable]) -> dict[str, float]:
+K = TypeVar("K", bound=Hashable)
+
+
+def bcubed(predicted: Mapping[K, Hashable], gold: Mapping[K, Hashable]) -> dict[str, float]:
     """B-cubed precision/recall/F1 of a clustering over the items both map.
 
     ``predicted`` and ``gold`` map each item to its cluster label.
@@ -23,8 +26,8 @@ def bcubed(predicted: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hasha
     items = [i for i in gold if i in predicted]
     if not items:
         return {"precision": 0.0, "recall": 0.0, "f1": 0.0}
-    by_pred: dict[Hashable, set[Hashable]] = defaultdict(set)
-    by_gold: dict[Hashable, set[Hashable]] = defaultdict(set)
+    by_pred: dict[Hashable, set[K]] = defaultdict(set)
+    by_gold: dict[Hashable, set[K]] = defaultdict(set)
     for i in items:
         by_pred[predicted[i]].add(i)
         by_gold[gold[i]].add(i)

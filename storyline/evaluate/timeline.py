@@ -172,7 +172,7 @@ def date_f1(predicted: Iterable[dt.date], reference: Iterable[dt.date]) -> dict[
 def evaluate(path: Path, config: Config, parts: tuple[str, ...] = ("dates", "storylines")) -> dict[str, Any]:
     """Timeline dates per language and topic (vs the publication-count baseline) and,
     with the ``storylines`` part, storyline clustering of all documents vs the topics."""
-    out = _dates(path) if "dates" in parts else {"kind": "timeline"}
+    out: dict[str, Any] = _dates(path) if "dates" in parts else {"kind": "timeline"}
     if "storylines" in parts:
         from storyline.evaluate.timeline_clustering import score
 
