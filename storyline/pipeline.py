@@ -114,14 +114,19 @@ def apply_stage(stage: Stage, batch: list[Article]) -> tuple[list[Article], list
 
 
 def _triage(
-    articles: list[Article], sink: Sink, seen_hashes: set[str], seen_ids: dict[str, str]
+    articles: list[Article],
+    sink: Sink,
+    seen_hashes: set[str],
+    seen_ids: dict[str, str],
+    refused_keys: Counter[str],
 ) -> tuple[list[Article], list[Rejection], int]:
     """Split a batch into new articles, duplicate or id-conflict rejections, and re-runs.
 
     An article whose content is already stored *from the same source* is a re-run of the
     same input: it is counted but nothing is written, so re-running changes nothing. The
     same content from another source, or an id that already names other content, is a
-    stored rejection.
+    stored rejection, keyed by its source, hash and how many times this run refused that
+    pair, so that two identical lines of one file both stay on record.
     """
     known = sink.known_hashes([a.content_hash for a in articles])
     taken = sink.known_ids([a.id for a in articles])
@@ -129,10 +134,12 @@ def _triage(
     refused: list[Rejection] = []
     again = 0
     for article in articles:
-        key = f"{article.source}#{article.content_hash}"
-        if known.get(article.content_hash) == article.source:
-            again += 1
+        if known.get(article.content_hash) == article.source and article.content_hash not in seen_hashes:
+            again += 1  # stored by an earlier run from this very input
             continue
+        base = f"{article.source}#{article.content_hash}"
+        refused_keys[base] += 1
+        key = f"{base}#refused{refused_keys[base]}"
         if article.content_hash in known or article.content_hash in seen_hashes:
             original = known.get(article.content_hash, "an article earlier in this run")
             detail = f"same content as {original} ({article.content_hash})"
@@ -143,6 +150,7 @@ def _triage(
             detail = f"id {article.id!r} already names a different article ({other})"
             refused.append(Rejection(source=article.source, reason="id-conflict", detail=detail, input_key=key))
             continue
+        refused_keys[base] -= 1  # not refused after all
         seen_hashes.add(article.content_hash)
         seen_ids[article.id] = article.content_hash
         fresh.append(article)
@@ -189,11 +197,12 @@ class Pipeline:
         seen = stored = rejected = quarantined = 0
         seen_hashes: set[str] = set()
         seen_ids: dict[str, str] = {}
+        refused_keys: Counter[str] = Counter()
         for batch in _batches(items, self.batch_size):
             seen += len(batch)
             articles = [x for x in batch if isinstance(x, Article)]
             out: list[Item] = [x for x in batch if not isinstance(x, Article)]
-            fresh, refused, again = _triage(articles, sink, seen_hashes, seen_ids)
+            fresh, refused, again = _triage(articles, sink, seen_hashes, seen_ids, refused_keys)
             out.extend(refused)
             if again:  # the same input re-run: counted, nothing written
                 rejected += again

@@ -89,3 +89,14 @@ def test_an_id_that_names_other_content_is_rejected_and_counted_as_such() -> Non
     again = Pipeline([Upper()]).run([other], sink)
     assert (again.stored, again.rejected) == (0, 1)
     assert [i.reason for i in sink.items if isinstance(i, Rejection)] == ["id-conflict", "id-conflict"]
+
+
+def test_identical_inputs_in_one_file_each_stay_on_record_across_batches() -> None:
+    sink = ListSink()
+    lines = [art("same", "feed.jsonl") for _ in range(3)]
+    summary = Pipeline([Upper()], batch_size=1).run(lines, sink)
+    assert (summary.stored, summary.rejected) == (1, 2)
+    keys = [i.input_key for i in sink.items if isinstance(i, Rejection)]
+    assert len(set(keys)) == 2  # distinct keys: neither overwrites the other
+    again = Pipeline([Upper()], batch_size=1).run(lines, sink)
+    assert (again.stored, again.rejected) == (0, 3) and len(sink.items) == 3
