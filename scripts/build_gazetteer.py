@@ -150,19 +150,13 @@ def calendar_words() -> list[str]:
 
 
 def non_entities() -> list[str]:
-    words: set[str] = set()
+    """The calendar words, and one-word language names of every locale of ``LANGUAGES``."""
+    words = set(calendar_words())
     for loc in base_locales():
         try:
             locale = Locale.parse(loc)
         except (ValueError, babel.UnknownLocaleError):
             continue
-        for table in (locale.months, locale.days):
-            for context in ("format", "stand-alone"):
-                for width in ("wide", "abbreviated"):
-                    for value in table.get(context, {}).get(width, {}).values():
-                        value = value.strip(".").lower()
-                        if len(value) >= 3:
-                            words.add(value)
         for value in locale.languages.values():
             if " " not in value and len(value) >= 4:
                 words.add(value.lower())
