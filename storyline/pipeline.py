@@ -232,30 +232,53 @@ class Pipeline:
         )
 
 
-def build_pipeline(config: Config, store: object | None = None, *, upto: str | None = None) -> Pipeline:
-    """The default stages, in order. ``upto`` stops after the named stage.
+@dataclass(frozen=True, slots=True)
+class PipelineSettings:
+    """``[pipeline]``: articles analysed together and written in one transaction."""
 
-    Stateful stages (entity resolution, clustering) get the store to keep their state.
-    """
-    from storyline.clean import Cleaner
-    from storyline.language import LanguageIdentifier
+    batch_size: int = 64
 
-    stages: list[Stage] = [Cleaner(config), LanguageIdentifier(config)]
-    # later stages are appended here in order: entities, dates, events
-    from storyline.entities import EntityLinker
 
-    stages.append(EntityLinker(config, store))
-    from storyline.dates import DateResolver
+def _stage_factories(config: Config, store: object | None) -> list[tuple[str, Callable[[], Stage]]]:
+    """The default stages in order, by name, built only when asked for (some load models)."""
 
-    stages.append(DateResolver(config))
-    if upto is None or upto == "events":
+    def clean() -> Stage:
+        from storyline.clean import Cleaner
+
+        return Cleaner(config)
+
+    def language() -> Stage:
+        from storyline.language import LanguageIdentifier
+
+        return LanguageIdentifier(config)
+
+    def entities() -> Stage:
+        from storyline.entities import EntityLinker
+
+        return EntityLinker(config, store)
+
+    def dates() -> Stage:
+        from storyline.dates import DateResolver
+
+        return DateResolver(config)
+
+    def events() -> Stage:
         from storyline.events import EventClusterer
 
-        stages.append(EventClusterer(config, store))  # always last: it needs every field above
-    if upto is not None:
-        names = [s.name for s in stages]
-        if upto not in names:
-            raise ValueError(f"no stage named {upto!r}; stages are {names}")
-        stages = stages[: names.index(upto) + 1]
-    batch = int(config.values.get("pipeline", {}).get("batch_size", 64))
-    return Pipeline(stages=stages, batch_size=batch)
+        return EventClusterer(config, store)  # last: it needs every field above
+
+    return [("clean", clean), ("language", language), ("entities", entities), ("dates", dates), ("events", events)]
+
+
+def build_pipeline(config: Config, store: object | None = None, *, upto: str | None = None) -> Pipeline:
+    """The default stages, in order. ``upto`` stops after the named stage (later stages
+    are not even built). Stateful stages (entity resolution, clustering) get the store to
+    keep their state."""
+    factories = _stage_factories(config, store)
+    names = [name for name, _ in factories]
+    if upto is not None and upto not in names:
+        raise ValueError(f"no stage named {upto!r}; stages are {names}")
+    last = names.index(upto) if upto is not None else len(names) - 1
+    stages = [make() for _, make in factories[: last + 1]]
+    settings = config.section("pipeline", PipelineSettings)
+    return Pipeline(stages=stages, batch_size=settings.batch_size)

@@ -48,9 +48,7 @@ def run(
                 summary = pipeline.run(items, store, progress=lambda n: bar.advance(task, n))
         else:
             summary = pipeline.run(items, store)
-        finish = getattr(pipeline, "finish", None)
-        if callable(finish):
-            finish(store)
+        pipeline.finish(store)
         store.record_run(summary)
     reasons = ", ".join(f"{k}: {v}" for k, v in summary.reasons) or "none"
     rate = summary.seen / summary.seconds if summary.seconds else 0.0

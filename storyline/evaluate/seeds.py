@@ -33,9 +33,7 @@ def analyse(path: Path, config: Config, db: Path) -> tuple[dict[str, Article], A
     summary = pipeline.run(
         read_inputs([str(path / "articles")], meta=meta if meta.exists() else None, config=config), store
     )
-    finish = getattr(pipeline, "finish", None)
-    if callable(finish):
-        finish(store)
+    pipeline.finish(store)
     if summary.quarantined:
         raise EvaluationError(f"seeds quarantined: {[q.error for q in store.quarantined()]}")
     articles = {Path(a.source).name[:3]: a for a in store.articles()}
