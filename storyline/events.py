@@ -78,7 +78,8 @@ def card(ev: EventState, reports: Sequence[meet.ArticleMeeting] = ()) -> Event:
         place = ev.names.get(ranked[0][0], ranked[0][0])
     df = ev.entity_df
     by_weight = sorted(ev.entities, key=lambda e: (-df.get(e, 0), -ev.entities[e], e))
-    people = [e for e in by_weight if e in set(ev.persons)]
+    persons = set(ev.persons)
+    people = [e for e in by_weight if e in persons]
     actors = tuple(people[:5]) or tuple(by_weight[:5])
     return Event(
         id=ev.id,
@@ -191,9 +192,7 @@ class EventClusterer:
                 original = self.translations.original_of(article, guess)
                 kind = "translation"
             if original is not None and original in self.event_of:
-                eid = self.clusterer.merged_into.get(self.event_of[original], self.event_of[original])
-                while eid in self.clusterer.merged_into:
-                    eid = self.clusterer.merged_into[eid]
+                eid = self._current(self.event_of[original])
                 self.event_of[article.id] = eid
                 out.append(replace(article, event_id=eid, duplicate_of=original, story_id=self._story_of(eid)))
                 decisions.append((None, article, f"{kind} of {original}"))
@@ -214,9 +213,7 @@ class EventClusterer:
         # an event merged away later in the batch: its articles follow to the survivor
         final = []
         for a in out:
-            eid = a.event_id
-            while eid in self.clusterer.merged_into:
-                eid = self.clusterer.merged_into[eid]
+            eid = self._current(a.event_id) if a.event_id else a.event_id
             final.append(a if eid == a.event_id else replace(a, event_id=eid))
         self._save(touched, decisions, merges)
         self._forget()
@@ -234,14 +231,18 @@ class EventClusterer:
         known = {st.id: st for st in self.clusterer.retired}
         known.update(self.clusterer.events)
         states = [known[e] for e in sorted(live) if e in known]
+        # the knowledge base's canonical name where it has one ("Vladimir Putin", not the
+        # first Latin-script name seen); else the best name seen in any event
+        kb = store.kb_names({e for st in states for e in st.names})
         names: dict[str, str] = {}
         for st in states:
             for e in st.names:  # a Greek-only event still gets "Vladimir Putin" on its card
-                st.names[e] = better_name(st.names[e], self.names.get(e, st.names[e]))
+                st.names[e] = kb.get(e) or better_name(st.names[e], self.names.get(e, st.names[e]))
             names.update(st.names)
         for kept, gone in merges:
             store.merge_events(self._current(kept), gone, "an article matched both events")
-        store.save_events(((card(st, self.reports.get(st.id, ())), st.n, _enc.encode(st)) for st in states), names)
+        cards = {st.id: card(st, self.reports.get(st.id, ())) for st in states}
+        store.save_events(((cards[st.id], st.n, _enc.encode(st)) for st in states), names)
         rows = []
         for d, article, detail in decisions:
             if d is None:
@@ -265,7 +266,7 @@ class EventClusterer:
                 store.log_event("create", d.event, None, f"opened by {article.id}")
         found = []
         for st in states:
-            c = card(st, self.reports.get(st.id, ()))
+            c = cards[st.id]
             m = meet.combine(st.id, self.reports.get(st.id, []), c.place, c.date)
             if m is not None:
                 found.append(m)
@@ -293,7 +294,3 @@ class EventClusterer:
         """End of a run: link the run's new events into storylines."""
         link_stories(store, self.story_settings)
 
-
-def event_day(ev: EventState) -> str | None:
-    day = ev.main_day()
-    return iso_day(day) if day is not None else None

@@ -345,13 +345,31 @@ class EventsTables:
         rows = self.db.execute(sql, (*params, limit, offset)).fetchall()
         return [_event(r, self._article_ids(str(r[0]))) for r in rows]
 
-    def entity_names(self, ids: Iterable[str]) -> dict[str, str]:
-        """Display names of entity ids seen among event actors (id itself when unknown)."""
+    def _names_in(self, table: str, id_col: str, name_col: str, ids: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
-        for i in ids:
-            row = self.db.execute("SELECT name FROM event_entities WHERE entity_id = ? LIMIT 1", (i,)).fetchone()
-            out[i] = str(row[0]) if row and row[0] else i
+        for k in range(0, len(ids), 500):
+            chunk = ids[k : k + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT {id_col}, {name_col} FROM {table} WHERE {id_col} IN ({marks}) AND {name_col} != ''", chunk
+            )
+            for i, n in rows:
+                out.setdefault(str(i), str(n))
         return out
+
+    def kb_names(self, ids: Iterable[str]) -> dict[str, str]:
+        """Canonical names of the entity ids the knowledge base has (others left out)."""
+        return self._names_in("entities", "id", "name", list(dict.fromkeys(ids)))
+
+    def entity_names(self, ids: Iterable[str]) -> dict[str, str]:
+        """Display names of entity ids: the knowledge base's canonical name, else the
+        name stored with the event actors, else the id itself."""
+        wanted = list(dict.fromkeys(ids))
+        out = self.kb_names(wanted)
+        missing = [i for i in wanted if i not in out]
+        if missing:
+            out.update(self._names_in("event_entities", "entity_id", "name", missing))
+        return {i: out.get(i, i) for i in wanted}
 
     def find_entity_ids(self, query: str) -> list[str]:
         """Entity ids among event actors whose id or name matches ``query`` (case-insensitive)."""
