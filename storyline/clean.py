@@ -37,6 +37,7 @@ from typing import Literal
 
 from storyline.config import Config
 from storyline.errors import RejectedInput
+from storyline.language import LETTER, detector, letters
 from storyline.models import Article, Caption, Paragraph, replace
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,6 @@ _MULTISPACE = re.compile(r" {2,}")
 _UNUSUAL = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _WORD = re.compile(r"\S+")
-_LETTER = re.compile(r"[^\W\d_]")
 
 # UTF-8 read as Latin-1/cp1252: a lead byte (Â-ô) followed by a continuation byte
 # (0x80-0xBF, which cp1252 shows as € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ
@@ -250,10 +250,6 @@ def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _letters(text: str) -> int:
-    return len(_LETTER.findall(text))
-
-
 def _capitalised(word: str) -> bool:
     return word == "-" or word[:1].isupper()
 
@@ -313,8 +309,7 @@ def lone_credit(unit: str) -> Literal["photo", "source"] | None:
     ``"photo"``: ``© -/Kyodo/dpa``, ``Photo: Reuters``, ``Name Surname/TASS``, ``AFP``;
     ``"source"``: ``Source: Reuters``, ``Źródło: PAP``. None when the unit is no credit.
     """
-    words = _words(unit)
-    if len(unit) > 100 or words > 10:
+    if len(unit) > 100 or _words(unit) > 10:  # the length first: long paragraphs are the common case
         return None
     label = _CREDIT_LABEL.match(unit)
     if label:
@@ -352,7 +347,7 @@ def _credit_end(unit: str, pos: int) -> int:
         if "/" in word and n == 0:
             slashed = True
         elif slashed:
-            if not ("/" in word or (word.isupper() and _letters(word) > 1)):
+            if not ("/" in word or (word.isupper() and letters(word) > 1)):
                 break
         else:
             agency = n == 0 and word.lower().strip(".,;") in AGENCIES
@@ -409,7 +404,7 @@ def split_caption(unit: str) -> list[Piece]:
                 out.append(Piece("caption", piece.text[: label.start()].strip()))
                 out.append(Piece("removed", piece.text[label.start() :].strip()))
                 continue
-            if _letters(piece.text) == 0:
+            if not LETTER.search(piece.text):
                 out.append(Piece("removed", piece.text))
                 continue
         out.append(piece)
@@ -476,7 +471,7 @@ def unit_pieces(unit: str, photo_credit_below: bool, max_caption_words: int) -> 
         tail.insert(0, Piece("removed", rest[photo.start() :].strip()))
         rest = rest[: photo.start()].rstrip()
         label_only = not evidence
-    if not rest or not _LETTER.search(rest):
+    if not rest or not LETTER.search(rest):
         return [*head, *([Piece("removed", rest)] if rest else []), *tail]
     words = rest.count(" ") + 1  # single spaces after normalise()
     short = words <= max_caption_words and _sentences(rest) <= 2
@@ -533,8 +528,6 @@ class MojibakeRepairer:
 
     def __init__(self, settings: CleanSettings) -> None:
         self.settings = settings
-        from storyline.language import detector
-
         self.detector = detector()
 
     def fix_utf8(self, text: str) -> tuple[str, bool]:
@@ -667,7 +660,7 @@ class Cleaner:
 
     def __call__(self, article: Article) -> Article:
         cleaned = self.clean(article.raw, article.title)
-        if not cleaned.paragraphs and _letters(cleaned.title) == 0:
+        if not cleaned.paragraphs and not LETTER.search(cleaned.title):
             raise RejectedInput("empty", "no article text left after cleaning")
         paragraphs: list[Paragraph] = []
         pos = 0

@@ -57,7 +57,8 @@ CLOSE_LANGUAGES: tuple[frozenset[str], ...] = (
 )
 
 _WS = re.compile(r"\s+")
-_LETTER = re.compile(r"[^\W\d_]")
+#: One letter of any script (not a digit or underscore).
+LETTER = re.compile(r"[^\W\d_]")
 
 
 @lru_cache(maxsize=512)
@@ -142,7 +143,7 @@ def detector() -> Detector:
 
 def letters(text: str) -> int:
     """How many letters ``text`` has (digits, punctuation and spaces do not tell a language)."""
-    return len(_LETTER.findall(text))
+    return len(LETTER.findall(text))
 
 
 class LanguageIdentifier:
