@@ -87,6 +87,19 @@ class Gazetteer:
         self.calendar_keys: frozenset[str] = frozenset()
         self.max_tokens = 1
 
+    def copy(self) -> Gazetteer:
+        """A gazetteer with the same names that :meth:`add` can extend without touching this one."""
+        gaz = Gazetteer()
+        gaz.by_key = dict(self.by_key)
+        gaz.by_fold = dict(self.by_fold)
+        gaz.acronyms = dict(self.acronyms)
+        gaz.first_words = set(self.first_words)
+        gaz.main_keys = dict(self.main_keys)
+        gaz.non_entities = self.non_entities
+        gaz.calendar_keys = self.calendar_keys
+        gaz.max_tokens = self.max_tokens
+        return gaz
+
     def add(self, entry: GazetteerEntry, names: list[str]) -> None:
         for n in names:
             if n.isupper() and len(n) <= 6 and " " not in n:

@@ -257,12 +257,7 @@ class EntityLinker:
         base = base_gazetteer()
         if not self.aliases.entities:
             return base
-        gaz = Gazetteer()
-        gaz.by_key = dict(base.by_key)
-        gaz.by_fold = dict(base.by_fold)
-        gaz.acronyms = dict(base.acronyms)
-        gaz.non_entities = base.non_entities
-        gaz.max_tokens = base.max_tokens
+        gaz = base.copy()  # the shipped names stay untouched; first words and calendar keys come along
         for entry, names in self.aliases.entities:
             gaz.add(entry, list(names))
         return gaz

@@ -89,3 +89,16 @@ def test_cli_lists_and_shows(tmp_path: Path) -> None:
     assert shown.exit_code == 0 and "lv" in shown.output
     missing = runner.invoke(app, ["entity", "Nobody", "--db", str(db)])
     assert missing.exit_code == 1
+
+
+def test_alias_entities_keep_the_shipped_names_of_several_words(tmp_path: Path) -> None:
+    aliases = tmp_path / "aliases.toml"
+    aliases.write_text('[[entity]]\nname = "Batka"\ntype = "PER"\nnames = ["Batka"]\n', "utf-8")
+    linker = EntityLinker(Config.load(entities={"aliases": str(aliases)}), None)
+    base = EntityLinker(Config.load(), None)
+    assert linker.gazetteer.first_words == base.gazetteer.first_words
+    assert linker.gazetteer.calendar_keys == base.gazetteer.calendar_keys
+    text = "Die Europäische Union und die Vereinigten Staaten sprachen am Montag."
+    ids = {e.id for e in linker(_article("x", text, "de")).entities}
+    assert ids == {e.id for e in base(_article("x", text, "de")).entities}
+    assert "ORG:EU" in ids
