@@ -203,7 +203,9 @@ class Decision:
 def _as_rep(
     id_: str, vector: np.ndarray, entities: Mapping[str, float], places: Mapping[str, float], date: str | None
 ) -> Representation:
-    order = lambda d: tuple(sorted(d.items(), key=lambda kv: -kv[1]))  # noqa: E731
+    def order(d: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+        return tuple(sorted(d.items(), key=lambda kv: -kv[1]))
+
     return Representation(article_id=id_, vector=vector, entities=order(entities), places=order(places), date=date)
 
 
@@ -295,8 +297,8 @@ class _Bucketed:
         keys: list[int] = []
         for b in gone:
             del self.indexes[b]
-        for key, b in list(self.where.items()):
-            if b is not None and b < limit:
+        for key, bucket in list(self.where.items()):
+            if bucket is not None and bucket < limit:
                 keys.append(key)
                 del self.where[key]
         return keys
@@ -344,7 +346,7 @@ class OnlineEventClusterer:
         self._by_entity: dict[str, deque[str]] = {}
         self._latest_day: int | None = None
         self.learned = 0
-        self._profiles: dict[str, tuple[int, tuple[np.ndarray, float, float, str | None]]] = {}
+        self._profiles: dict[str, tuple[int, tuple[np.ndarray, float, float, tuple[int, int] | None]]] = {}
         self.merged_into: dict[str, str] = {}  # event id merged away -> the id that took it
         self.retired: list[EventState] = []  # events that left memory (behind the stream)
         # events of an old time window, for an article that arrives late: (first day, last day) -> states
@@ -400,9 +402,9 @@ class OnlineEventClusterer:
         self.events[eid] = state
         self._by_key[state.key] = eid
         self._add(state, x, 1.0)
-        score = ranked[0][1] if ranked else None
-        parts = ranked[0][2] if ranked else ()
-        return Decision(x.id, eid, False, score, self._threshold, parts, tuple(top))
+        best = ranked[0][1] if ranked else None
+        best_parts = ranked[0][2] if ranked else ()
+        return Decision(x.id, eid, False, best, self._threshold, best_parts, tuple(top))
 
     # -- scoring ------------------------------------------------------------
     def parts(self, x: Item, ev: EventState, span: tuple[int, int] | bool | None = False) -> tuple[ScorePart, ...]:
@@ -560,8 +562,8 @@ class OnlineEventClusterer:
             a.entities[e] = a.entities.get(e, 0.0) + w
         for e, c in b.entity_df.items():
             a.entity_df[e] = a.entity_df.get(e, 0) + c
-        for p, c in b.places.items():
-            a.places[p] = a.places.get(p, 0.0) + c
+        for p, pw in b.places.items():
+            a.places[p] = a.places.get(p, 0.0) + pw
         for d, c in b.days.items():
             a.days[d] = a.days.get(d, 0) + c
         for lang, c in b.languages.items():

@@ -108,8 +108,8 @@ class NearDuplicates:
         shingles = _shingles(text)
         if not shingles:
             return None
-        m = MinHash(num_perm=self.num_perm, seed=1)
-        m.update_batch(shingles)
+        m: object = MinHash(num_perm=self.num_perm, seed=1)
+        m.update_batch(shingles)  # type: ignore[attr-defined]
         return m
 
     def find_or_add(self, article: Article) -> str | None:

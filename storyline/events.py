@@ -24,7 +24,7 @@ from storyline import meetings as meet
 from storyline.cluster import Decision, EventState, Item, OnlineEventClusterer, better_name, iso_day
 from storyline.config import Config
 from storyline.dedup import NearDuplicates, Translations
-from storyline.models import Article, Event, replace
+from storyline.models import Article, Event, ScorePart, replace
 from storyline.represent import EntityFrequencies, Representer
 from storyline.stories import StorySettings, link_stories
 
@@ -213,8 +213,8 @@ class EventClusterer:
         # an event merged away later in the batch: its articles follow to the survivor
         final = []
         for a in out:
-            eid = self._current(a.event_id) if a.event_id else a.event_id
-            final.append(a if eid == a.event_id else replace(a, event_id=eid))
+            current = self._current(a.event_id) if a.event_id else a.event_id
+            final.append(a if current == a.event_id else replace(a, event_id=current))
         self._save(touched, decisions, merges)
         self._forget()
         return iter(final)
@@ -243,7 +243,7 @@ class EventClusterer:
             store.merge_events(self._current(kept), gone, "an article matched both events")
         cards = {st.id: card(st, self.reports.get(st.id, ())) for st in states}
         store.save_events(((cards[st.id], st.n, _enc.encode(st)) for st in states), names)
-        rows = []
+        rows: list[tuple[str, str | None, str, float | None, float | None, Sequence[ScorePart], list[object], str]] = []
         for d, article, detail in decisions:
             if d is None:
                 rows.append((article.id, self.event_of.get(article.id), "copy", None, None, (), [], detail))
@@ -293,4 +293,3 @@ class EventClusterer:
     def finish(self, store: object) -> None:
         """End of a run: link the run's new events into storylines."""
         link_stories(store, self.story_settings)
-

@@ -73,17 +73,20 @@ VISIT_STEMS: dict[str, tuple[str, ...]] = {
 WINDOW = 160  # characters either side of a trigger that count as "near" (about a sentence)
 
 
-@lru_cache(maxsize=64)
-def _pattern(language: str | None) -> re.Pattern[str]:
-    """One regex of every trigger stem; the article's language first, but all languages
-    count (articles mix languages, and language id can be wrong)."""
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    """One regex of every trigger stem of every language (articles mix languages, and
+    language id can be wrong)."""
     stems: list[tuple[str, str]] = []
     for table, kind in ((VISIT_STEMS, "visit"), (MEET_STEMS, "meet")):
         for stems_of_lang in table.values():
             stems.extend((s, kind) for s in stems_of_lang)
     visit = sorted({s for s, k in stems if k == "visit"}, key=len, reverse=True)
     meet = sorted({s for s, k in stems if k == "meet"}, key=len, reverse=True)
-    alt = lambda xs: "|".join(re.escape(x) for x in xs)  # noqa: E731
+
+    def alt(xs: list[str]) -> str:
+        return "|".join(re.escape(x) for x in xs)
+
     return re.compile(rf"(?<!\w)(?:(?P<visit>{alt(visit)})|(?P<meet>{alt(meet)}))", re.IGNORECASE)
 
 
@@ -131,7 +134,7 @@ def extract(article: Article) -> ArticleMeeting | None:
     visit = False
     from bisect import bisect_left, bisect_right
 
-    for m in _pattern(article.language).finditer(text):
+    for m in _pattern().finditer(text):
         lo = bisect_left(starts, m.start() - WINDOW)
         hi = bisect_right(starts, m.end() + WINDOW)
         near = {eid for _, eid in mentions[lo:hi]}

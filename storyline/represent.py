@@ -94,7 +94,8 @@ class Embedder(Protocol):
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (matrix / norms).astype(np.float32, copy=False)
+    out: np.ndarray = (matrix / norms).astype(np.float32, copy=False)
+    return out
 
 
 class _HashCache:
@@ -458,7 +459,10 @@ def _entity_weights(
         entities[entity.id] = max(entities.get(entity.id, 0.0), weight)
         if entity.type == "LOC":
             places[entity.id] = entities[entity.id]
-    order = lambda d: tuple(sorted(d.items(), key=lambda kv: (-kv[1], kv[0])))  # noqa: E731
+
+    def order(d: dict[str, float]) -> tuple[tuple[str, float], ...]:
+        return tuple(sorted(d.items(), key=lambda kv: (-kv[1], kv[0])))
+
     return order(entities), order(places)
 
 

@@ -104,14 +104,14 @@ def explain(
         if d["detail"]:
             typer.echo(f"  {d['detail']}")
         if d["score"] is not None:
-            typer.echo(f"  score {float(d['score']):.3f} against threshold {float(d['threshold'] or 0):.3f}:")  # type: ignore[arg-type]
-            for p in d["parts"]:  # type: ignore[attr-defined]
+            typer.echo(f"  score {float(d['score']):.3f} against threshold {float(d['threshold'] or 0):.3f}:")
+            for p in d["parts"]:
                 typer.echo(f"    {p.signal:<10} {p.value:6.3f} × {p.weight:.3f} = {p.value * p.weight:.3f}")
         if event is not None and len(event.articles) > 1:
             typer.echo(f"  together with: {', '.join(a for a in event.articles if a != article)}")
         cands = d["candidates"]
         if cands:
-            typer.echo("  candidates: " + ", ".join(f"{c[0]} ({c[1]:.3f})" for c in cands))  # type: ignore[union-attr]
+            typer.echo("  candidates: " + ", ".join(f"{c[0]} ({c[1]:.3f})" for c in cands))
 
 
 def register(app: typer.Typer) -> None:
