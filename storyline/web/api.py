@@ -10,12 +10,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from storyline.export import article_row, to_csv
 from storyline.models import Article, Meeting
-from storyline.search import MAX_QUERY_CHARS, Hit, SearchQuery, search
+from storyline.search import MAX_QUERY_CHARS, Hit, ParsedQuery, SearchQuery, expression, search
 from storyline.store.search import COUNT_CAP
 from storyline.store.sqlite import SQLiteStore
 from storyline.web import views
@@ -71,6 +71,49 @@ def _page(request: Request, limit: int | None, offset: int) -> tuple[int, int]:
     if offset > s.max_offset:
         raise HTTPException(422, f"offset is capped at {s.max_offset}")
     return min(limit or s.page_size, s.max_page_size), offset
+
+
+class Page:
+    """The paging and format parameters every list takes (``limit`` capped by settings)."""
+
+    def __init__(
+        self, request: Request, limit: int | None = LIMIT(), offset: int = OFFSET(), format: Format = FORMAT()
+    ) -> None:
+        self.limit, self.offset = _page(request, limit, offset)
+        self.format: Format = format
+
+    def listing(self, rows: list[dict[str, Any]], name: str, total: int | None = None) -> Response:
+        return _listing(rows, self.format, name, self.limit, self.offset, total)
+
+
+class ArticleFilters:
+    """The filters of the article lists (``/search`` and ``/articles``)."""
+
+    def __init__(
+        self,
+        lang: str | None = LANG(),
+        since: str | None = SINCE(),
+        until: str | None = UNTIL(),
+        entity: str | None = ID("those of this entity (id or any name)"),
+        event: str | None = ID("articles of this event (id)"),
+        story: str | None = ID("articles of this storyline (id)"),
+    ) -> None:
+        self.lang, self.since, self.until = lang, since, until
+        self.entity, self.event, self.story = entity, event, story
+
+    def query(self, store: SQLiteStore, page: Page, q: str = "") -> SearchQuery:
+        """The search for these filters, the entity resolved to its id (404 when unknown)."""
+        return SearchQuery(
+            q=q,
+            language=self.lang,
+            since=self.since,
+            until=self.until,
+            entity=_entity_id(store, self.entity),
+            event=self.event,
+            story=self.story,
+            limit=page.limit,
+            offset=page.offset,
+        )
 
 
 def _listing(
@@ -152,33 +195,15 @@ def _entity_id(store: SQLiteStore, value: str | None) -> str | None:
 def api_search(
     request: Request,
     q: str = Query("", max_length=MAX_QUERY_CHARS, description="Words; quotes for a phrase; word* for a prefix."),
-    lang: str | None = LANG(),
-    since: str | None = SINCE(),
-    until: str | None = UNTIL(),
-    entity: str | None = ID("those of this entity (id or any name)"),
-    event: str | None = ID("articles of this event (id)"),
-    story: str | None = ID("articles of this storyline (id)"),
-    limit: int | None = LIMIT(),
-    offset: int = OFFSET(),
-    format: Format = FORMAT(),
+    filters: ArticleFilters = Depends(),
+    page: Page = Depends(),
 ) -> Response:
     store = _store(request)
-    limit, offset = _page(request, limit, offset)
-    query = SearchQuery(
-        q=q,
-        language=lang,
-        since=since,
-        until=until,
-        entity=_entity_id(store, entity),
-        event=event,
-        story=story,
-        limit=limit,
-        offset=offset,
-    )
-    result = search(store, query)
+    result = search(store, filters.query(store, page, q))
     rows = [hit_row(h) for h in result.hits]
-    if format == "csv":
-        return _listing(rows, format, "search", limit, offset, result.total)
+    if page.format == "csv":
+        return page.listing(rows, "search", result.total)
+    limit, offset = page.limit, page.offset
     names = views.entity_names(store, result.entities)
     return JSONResponse(
         {
@@ -196,34 +221,15 @@ def api_search(
 @router.get("/articles", summary="Articles, newest first, with filters")
 def api_articles(
     request: Request,
-    lang: str | None = LANG(),
-    since: str | None = SINCE(),
-    until: str | None = UNTIL(),
-    entity: str | None = ID("those of this entity (id or any name)"),
-    event: str | None = ID("articles of this event (id)"),
-    story: str | None = ID("articles of this storyline (id)"),
-    limit: int | None = LIMIT(),
-    offset: int = OFFSET(),
-    format: Format = FORMAT(),
+    filters: ArticleFilters = Depends(),
+    page: Page = Depends(),
 ) -> Response:
     store = _store(request)
-    limit, offset = _page(request, limit, offset)
-    query = SearchQuery(
-        language=lang,
-        since=since,
-        until=until,
-        entity=_entity_id(store, entity),
-        event=event,
-        story=story,
-        limit=limit,
-        offset=offset,
-    )
-    from storyline.search import ParsedQuery, expression
-
+    query = filters.query(store, page)
     expr, residual = expression(ParsedQuery(terms=()), query, store.published_bounds())
     total, found = store.search_rows(expr, residual)
     rows = [article_summary(r.article, r.event_id, r.story_id) for r in found]
-    return _listing(rows, format, "articles", limit, offset, total)
+    return page.listing(rows, "articles", total)
 
 
 @router.get("/articles/{article_id:path}", summary="One article, whole")
@@ -247,17 +253,14 @@ def api_events(
     until: str | None = UNTIL(),
     entity: str | None = ID("those of this entity (id or any name)"),
     lang: str | None = LANG(),
-    limit: int | None = LIMIT(),
-    offset: int = OFFSET(),
-    format: Format = FORMAT(),
+    page: Page = Depends(),
 ) -> Response:
     store = _store(request)
-    limit, offset = _page(request, limit, offset)
     events = store.events(
-        since=since, until=until, entity=_entity_id(store, entity), lang=lang, limit=limit, offset=offset
+        since=since, until=until, entity=_entity_id(store, entity), lang=lang, limit=page.limit, offset=page.offset
     )
     names = views.entity_names(store, (a for e in events for a in e.actors))
-    return _listing([views.event_row(e, names) for e in events], format, "events", limit, offset)
+    return page.listing([views.event_row(e, names) for e in events], "events")
 
 
 @router.get("/events/{event_id:path}", summary="One event with its articles and meeting")
@@ -286,15 +289,14 @@ def api_storylines(
     entity: str | None = ID("those of this entity (id or any name)"),
     since: str | None = SINCE(),
     until: str | None = UNTIL(),
-    limit: int | None = LIMIT(),
-    offset: int = OFFSET(),
-    format: Format = FORMAT(),
+    page: Page = Depends(),
 ) -> Response:
     store = _store(request)
-    limit, offset = _page(request, limit, offset)
-    stories = store.stories(entity=_entity_id(store, entity), since=since, until=until, limit=limit, offset=offset)
+    stories = store.stories(
+        entity=_entity_id(store, entity), since=since, until=until, limit=page.limit, offset=page.offset
+    )
     names = views.entity_names(store, (a for s in stories for a in s.actors))
-    return _listing([views.story_row(s, names) for s in stories], format, "storylines", limit, offset)
+    return page.listing([views.story_row(s, names) for s in stories], "storylines")
 
 
 @router.get("/storylines/{story_id:path}", summary="One storyline with its events")
@@ -314,15 +316,12 @@ def api_storyline(request: Request, story_id: str) -> Response:
 def api_meetings(
     request: Request,
     entity: str | None = ID("those of this entity (id or any name)"),
-    limit: int | None = LIMIT(),
-    offset: int = OFFSET(),
-    format: Format = FORMAT(),
+    page: Page = Depends(),
 ) -> Response:
     store = _store(request)
-    limit, offset = _page(request, limit, offset)
-    meetings = store.meetings(entity=_entity_id(store, entity), limit=limit + offset)[offset:]
+    meetings = store.meetings(entity=_entity_id(store, entity), limit=page.limit + page.offset)[page.offset :]
     names = views.entity_names(store, (p for m in meetings for p in m.participants))
-    return _listing([views.meeting_row(m, names) for m in meetings], format, "meetings", limit, offset)
+    return page.listing([views.meeting_row(m, names) for m in meetings], "meetings")
 
 
 # -- entities -----------------------------------------------------------------------------
@@ -332,17 +331,14 @@ def api_meetings(
 def api_entities(
     request: Request,
     type: Literal["PER", "LOC", "ORG", "MISC"] | None = Query(None, description="PER, LOC, ORG or MISC"),
-    limit: int | None = LIMIT(),
-    offset: int = OFFSET(),
-    format: Format = FORMAT(),
+    page: Page = Depends(),
 ) -> Response:
     store = _store(request)
-    limit, offset = _page(request, limit, offset)
-    rows = [views.entity_row(e) for e in views.entities_list(store, limit, offset, type)]
-    if format == "csv":
+    rows = [views.entity_row(e) for e in views.entities_list(store, page.limit, page.offset, type)]
+    if page.format == "csv":
         for r in rows:
             r["variants"] = [v["text"] for v in r["variants"]]
-    return _listing(rows, format, "entities", limit, offset)
+    return page.listing(rows, "entities")
 
 
 @router.get("/entities/{entity_id:path}", summary="One entity: names, events, who it met")
