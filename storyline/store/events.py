@@ -109,6 +109,24 @@ MIGRATIONS: list[tuple[str, str]] = [
 _EVENT_COLS = "id, title, date, place, actors, languages, sources, first_seen, last_seen, story_id"
 
 
+def date_range(
+    since: str | None, until: str | None, start: str, end: str | None = None
+) -> tuple[list[str], list[object]]:
+    """SQL conditions (and their parameters) for rows whose dates touch ``since``..``until``
+    (ISO prefixes, both inclusive: ``until`` "2024-05" takes all of May). ``start`` and
+    ``end`` are the SQL expressions of a row's first and last date (``end`` defaults to
+    ``start``)."""
+    where: list[str] = []
+    params: list[object] = []
+    if since:
+        where.append(f"{end or start} >= ?")
+        params.append(since)
+    if until:
+        where.append(f"{start} <= ?")
+        params.append(until + "\uffff")
+    return where, params
+
+
 def _event(row: Sequence[object], articles: tuple[str, ...]) -> Event:
     id_, title, date, place, actors, languages, sources, first, last, story = row
     return Event(
@@ -324,14 +342,7 @@ class EventsTables:
     ) -> list[Event]:
         """Event cards in date order, filtered by date (ISO prefix compare), an entity id
         among the actors, or a language among the articles."""
-        where: list[str] = []
-        params: list[object] = []
-        if since:
-            where.append("substr(date, 1, 10) >= ?")
-            params.append(since)
-        if until:
-            where.append("substr(date, 1, 10) <= ?")
-            params.append(until + "\uffff")
+        where, params = date_range(since, until, "substr(date, 1, 10)")
         if entity:
             where.append("id IN (SELECT event_id FROM event_entities WHERE entity_id = ?)")
             params.append(entity)
@@ -484,17 +495,11 @@ class EventsTables:
         offset: int = 0,
     ) -> list[Story]:
         """Storylines, latest first, filtered by an entity among their actors or by dates."""
-        where: list[str] = []
-        params: list[object] = []
+        # a storyline without a start (or end) date is open on that side
+        where, params = date_range(since, until, "coalesce(start, '')", "coalesce(end, '\uffff')")
         if entity:
             where.append("EXISTS (SELECT 1 FROM json_each(stories.actors) WHERE value = ?)")
             params.append(entity)
-        if since:
-            where.append("(end IS NULL OR end >= ?)")
-            params.append(since)
-        if until:
-            where.append("(start IS NULL OR start <= ?)")
-            params.append(until + "\uffff")
         sql = "SELECT id, title, actors, start, end FROM stories"
         if where:
             sql += " WHERE " + " AND ".join(where)

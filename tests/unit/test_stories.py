@@ -141,3 +141,21 @@ def test_linker_joins_by_key_actors_and_respects_the_gap() -> None:
     s4 = linker.learn_one(state("e4", {"x": 3.0, "y": 1.0}, 738400, [1.0, 0.0]))  # too long after
     assert s1 == s2 and s3 != s1 and s4 != s1
     assert repr(linker.clone()) == repr(linker)
+
+
+def test_entity_names_prefer_the_knowledge_base(tmp_path: Path) -> None:
+    """Event cards show an actor by the knowledge base's canonical name; a name kept with
+    the event actors is the fallback, the id itself the last resort."""
+    from storyline.models import Entity, Event
+
+    store = open_store(tmp_path / "s.db")
+    ev = Event(id="ev-1", title="", date=None, place=None, actors=("per-a", "per-b"), languages=(), articles=())
+    store.save_events([(ev, 1, None)], {"per-a": "Wladimir Putin", "per-b": "Xi Jinping"})
+    store.save_entities([Entity("per-a", "Vladimir Putin", "PER", (), 1)])
+    assert store.entity_names(["per-a", "per-b", "per-c"]) == {
+        "per-a": "Vladimir Putin",
+        "per-b": "Xi Jinping",
+        "per-c": "per-c",
+    }
+    assert store.find_entity_ids("xi") == ["per-b"]
+    store.close()
