@@ -375,9 +375,7 @@ class Extractor:
     def _numeric_dmy(self, i: int) -> Hit | None:
         """15.09.2023, 15/09/2023, 09/15/2023 (month first only where that is the custom)."""
         t = self.toks
-        if i + 4 >= len(t) + 0 or not all(self._adjacent(k, k + 1) for k in range(i, min(i + 4, len(t) - 1))):
-            return None
-        if i + 4 >= len(t):
+        if i + 4 >= len(t) or not all(self._adjacent(k, k + 1) for k in range(i, i + 4)):
             return None
         sep = t[i + 1][RAW]
         if sep not in _ADJACENT_SEPARATORS or t[i + 3][RAW] != sep:

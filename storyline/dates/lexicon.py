@@ -167,7 +167,8 @@ def lexicon(language: str | None) -> Lexicon:
     still come from CLDR when babel knows the language.
     """
     lang = (language or "en").split("-")[0].split("_")[0].lower()
-    table = TABLES.get(lang, TABLES["en"] if lang not in TABLES and not _dateparser_info(lang) else {})
+    info = _dateparser_info(lang)
+    table = TABLES.get(lang, {} if info else TABLES["en"])
     lex = Lexicon(
         language=lang,
         capitalised=lang in CAPITALISED,
@@ -177,9 +178,8 @@ def lexicon(language: str | None) -> Lexicon:
         clitics=tuple(table.get("clitics", ())),
     )
     months, days = _babel_names(lang)
-    if not months and not _dateparser_info(lang):
+    if not months and not info:
         months, days = _babel_names("en")  # a language nobody describes: English names beat none
-    info = _dateparser_info(lang)
     for i, key in enumerate(_DP_MONTHS, start=1):
         for name in info.get(key, ()):
             months.append((name, i, len(name) >= 5))

@@ -23,10 +23,10 @@ import re
 import unicodedata
 from typing import Any
 
+from storyline.language import letters
 from storyline.models import Article
 
 _SPLIT = re.compile(r"(?<=[.!?…])['\"”’»)]*\s+")
-_LETTER = re.compile(r"[^\W\d_]")
 # characters that carry no text (zero-width, soft hyphen, BOM): the cleaner drops them
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad"))
 
@@ -44,7 +44,7 @@ def sentences(raw: str) -> list[tuple[str, str]]:
     for line in raw.replace("\r\n", "\n").split("\n"):
         for piece in _SPLIT.split(line):
             piece = piece.strip()
-            if len(piece.split()) >= 3 and len(_LETTER.findall(piece)) >= 10:
+            if len(piece.split()) >= 3 and letters(piece) >= 10:
                 out.append((line, piece))
     return out
 

@@ -21,6 +21,7 @@ prediction is mapped back to tokens. Scores per language:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import Counter
@@ -96,9 +97,9 @@ def predict(doc: Document, language: str) -> list[tuple[int, int, str]]:
     ends = [s + len(t) for s, t in zip(starts, doc.tokens, strict=True)]
     out: list[tuple[int, int, str]] = []
     for found in Extractor(language, doc.dct, vague=True).find(text):
-        first = next(i for i, e in enumerate(ends) if e > found.start)
-        last = max(i for i, s in enumerate(starts) if s < found.end)
-        out.append((first, last + 1, found.value))
+        first = bisect.bisect_right(ends, found.start)  # the first token ending after the start
+        end = bisect.bisect_left(starts, found.end)  # the tokens starting before the end
+        out.append((first, end, found.value))
     return out
 
 
