@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from storyline.export import article_row, to_csv
-from storyline.models import Article, Meeting
+from storyline.models import Article, Entity, Event, Meeting
 from storyline.search import MAX_QUERY_CHARS, Hit, ParsedQuery, SearchQuery, expression, search
 from storyline.store.search import COUNT_CAP
 from storyline.store.sqlite import SQLiteStore
@@ -60,7 +60,7 @@ def ID(what: str) -> Any:
     return Query(None, max_length=300, description=f"Only {what}.")
 
 
-def _store(request: Request) -> SQLiteStore:
+def request_store(request: Request) -> SQLiteStore:
     # opened in the thread that runs the endpoint (a dependency may run in another)
     store: SQLiteStore = request.app.state.stores.get()
     return store
@@ -178,14 +178,17 @@ def hit_row(h: Hit) -> dict[str, Any]:
     }
 
 
-def _entity_id(store: SQLiteStore, value: str | None) -> str | None:
-    """An entity filter given as id or any name → the id (404 when unknown)."""
-    if not value:
-        return None
-    ent = views.find_entity(store, value)
+def entity_or_404(store: SQLiteStore, id_or_name: str) -> Entity:
+    """The entity of an id or any of its names (404 when unknown)."""
+    ent = views.find_entity(store, id_or_name)
     if ent is None:
         raise HTTPException(404, "no such entity")
-    return ent.id
+    return ent
+
+
+def _entity_id(store: SQLiteStore, value: str | None) -> str | None:
+    """An entity filter given as id or any name → the id (404 when unknown)."""
+    return entity_or_404(store, value).id if value else None
 
 
 # -- search and articles ----------------------------------------------------------------
@@ -198,7 +201,7 @@ def api_search(
     filters: ArticleFilters = Depends(),
     page: Page = Depends(),
 ) -> Response:
-    store = _store(request)
+    store = request_store(request)
     result = search(store, filters.query(store, page, q))
     rows = [hit_row(h) for h in result.hits]
     if page.format == "csv":
@@ -224,7 +227,7 @@ def api_articles(
     filters: ArticleFilters = Depends(),
     page: Page = Depends(),
 ) -> Response:
-    store = _store(request)
+    store = request_store(request)
     query = filters.query(store, page)
     expr, residual = expression(ParsedQuery(terms=()), query, store.published_bounds())
     total, found = store.search_rows(expr, residual)
@@ -234,7 +237,7 @@ def api_articles(
 
 @router.get("/articles/{article_id:path}", summary="One article, whole")
 def api_article(request: Request, article_id: str) -> Response:
-    store = _store(request)
+    store = request_store(request)
     article = store.article(article_id)
     if article is None:
         raise HTTPException(404, "no such article")
@@ -255,7 +258,7 @@ def api_events(
     lang: str | None = LANG(),
     page: Page = Depends(),
 ) -> Response:
-    store = _store(request)
+    store = request_store(request)
     events = store.events(
         since=since, until=until, entity=_entity_id(store, entity), lang=lang, limit=page.limit, offset=page.offset
     )
@@ -265,12 +268,12 @@ def api_events(
 
 @router.get("/events/{event_id:path}", summary="One event with its articles and meeting")
 def api_event(request: Request, event_id: str) -> Response:
-    store = _store(request)
+    store = request_store(request)
     event = store.event(event_id)
     if event is None:
         raise HTTPException(404, "no such event")
     articles = store.event_articles(event.id)
-    meetings = [m for m in _event_meetings(store, event.actors) if m.event_id == event.id]
+    meetings = event_meetings(store, event)
     names = views.entity_names(store, [*event.actors, *(p for m in meetings for p in m.participants)])
     row = views.event_row(event, names)
     row["article_list"] = [article_summary(a) for a in articles]
@@ -278,9 +281,11 @@ def api_event(request: Request, event_id: str) -> Response:
     return JSONResponse(row)
 
 
-def _event_meetings(store: SQLiteStore, actors: Iterable[str]) -> list[Meeting]:
-    actors = list(actors)
-    return list(store.meetings(entity=actors[0])) if actors else []
+def event_meetings(store: SQLiteStore, event: Event) -> list[Meeting]:
+    """The meetings found in an event (those of its first actor, which every one has)."""
+    if not event.actors:
+        return []
+    return [m for m in store.meetings(entity=event.actors[0]) if m.event_id == event.id]
 
 
 @router.get("/storylines", summary="Storylines")
@@ -291,7 +296,7 @@ def api_storylines(
     until: str | None = UNTIL(),
     page: Page = Depends(),
 ) -> Response:
-    store = _store(request)
+    store = request_store(request)
     stories = store.stories(
         entity=_entity_id(store, entity), since=since, until=until, limit=page.limit, offset=page.offset
     )
@@ -301,7 +306,7 @@ def api_storylines(
 
 @router.get("/storylines/{story_id:path}", summary="One storyline with its events")
 def api_storyline(request: Request, story_id: str) -> Response:
-    store = _store(request)
+    store = request_store(request)
     story = store.story(story_id)
     if story is None:
         raise HTTPException(404, "no such storyline")
@@ -318,7 +323,7 @@ def api_meetings(
     entity: str | None = ID("those of this entity (id or any name)"),
     page: Page = Depends(),
 ) -> Response:
-    store = _store(request)
+    store = request_store(request)
     meetings = store.meetings(entity=_entity_id(store, entity), limit=page.limit + page.offset)[page.offset :]
     names = views.entity_names(store, (p for m in meetings for p in m.participants))
     return page.listing([views.meeting_row(m, names) for m in meetings], "meetings")
@@ -333,7 +338,7 @@ def api_entities(
     type: Literal["PER", "LOC", "ORG", "MISC"] | None = Query(None, description="PER, LOC, ORG or MISC"),
     page: Page = Depends(),
 ) -> Response:
-    store = _store(request)
+    store = request_store(request)
     rows = [views.entity_row(e) for e in views.entities_list(store, page.limit, page.offset, type)]
     if page.format == "csv":
         for r in rows:
@@ -343,10 +348,8 @@ def api_entities(
 
 @router.get("/entities/{entity_id:path}", summary="One entity: names, events, who it met")
 def api_entity(request: Request, entity_id: str) -> Response:
-    store = _store(request)
-    entity = views.find_entity(store, entity_id)
-    if entity is None:
-        raise HTTPException(404, "no such entity")
+    store = request_store(request)
+    entity = entity_or_404(store, entity_id)
     settings = request.app.state.settings
     events = store.events(entity=entity.id, limit=settings.timeline_events)
     met = views.met_counts(store.meetings(entity=entity.id), entity.id)
@@ -364,14 +367,14 @@ def api_entity(request: Request, entity_id: str) -> Response:
 def api_coverage(
     request: Request, since: str | None = SINCE(), until: str | None = UNTIL(), format: Format = FORMAT()
 ) -> Response:
-    store = _store(request)
+    store = request_store(request)
     rows = [{"day": d, "language": lang, "articles": n} for d, lang, n in views.coverage_counts(store, since, until)]
     return _listing(rows, format, "coverage", len(rows), 0, len(rows))
 
 
 @router.get("/stats", summary="What the database holds")
 def api_stats(request: Request) -> Response:
-    store = _store(request)
+    store = request_store(request)
     one = store.db.execute
     languages = one("SELECT coalesce(language, 'und'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
     first, last = one("SELECT min(published), max(published) FROM articles").fetchone()

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from storyline.search import MAX_QUERY_CHARS, SearchQuery, search
 from storyline.store.sqlite import SQLiteStore
 from storyline.web import views
-from storyline.web.api import DATE, LANG, LANG_RE
+from storyline.web.api import DATE, LANG, LANG_RE, entity_or_404, event_meetings, request_store
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +28,6 @@ def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
     env = request.app.state.env
     context.setdefault("q", "")
     return HTMLResponse(env.get_template(template).render(path=request.url.path, **context))
-
-
-def _store(request: Request) -> SQLiteStore:
-    store: SQLiteStore = request.app.state.stores.get()
-    return store
 
 
 def _languages(store: SQLiteStore) -> list[str]:
@@ -48,11 +43,9 @@ def timeline_page(
     entity: str | None = Query(None, max_length=300),
     lang: str | None = LANG(),
 ) -> HTMLResponse:
-    store = _store(request)
+    store = request_store(request)
     settings = request.app.state.settings
-    entity_obj = views.find_entity(store, entity) if entity else None
-    if entity and entity_obj is None:
-        raise HTTPException(404, "no such entity")
+    entity_obj = entity_or_404(store, entity) if entity else None
     events = store.events(
         since=since or None,
         until=until or None,
@@ -80,14 +73,14 @@ def timeline_page(
 
 @router.get("/events/{event_id:path}", response_class=HTMLResponse)
 def event_page(request: Request, event_id: str) -> HTMLResponse:
-    store = _store(request)
+    store = request_store(request)
     event = store.event(event_id)
     if event is None:
         raise HTTPException(404, "no such event")
     settings = request.app.state.settings
     articles = store.event_articles(event.id)
     shown = articles[: settings.page_articles * 4]
-    meetings = [m for m in (store.meetings(entity=event.actors[0]) if event.actors else []) if m.event_id == event.id]
+    meetings = event_meetings(store, event)
     names = views.entity_names(store, [*event.actors, *(p for m in meetings for p in m.participants)])
     story = store.story(event.story_id) if event.story_id else None
     return _render(
@@ -108,7 +101,7 @@ def entities_page(
     type: str | None = Query(None, pattern=r"^(PER|LOC|ORG|MISC)$"),
     offset: int = Query(0, ge=0, le=100_000),
 ) -> HTMLResponse:
-    store = _store(request)
+    store = request_store(request)
     size = request.app.state.settings.page_size
     entities = views.entities_list(store, size, offset, type or None)
     return _render(request, "entities.html", entities=entities, type=type or "", offset=offset, size=size)
@@ -116,10 +109,8 @@ def entities_page(
 
 @router.get("/entities/{entity_id:path}", response_class=HTMLResponse)
 def entity_page(request: Request, entity_id: str) -> HTMLResponse:
-    store = _store(request)
-    entity = views.find_entity(store, entity_id)
-    if entity is None:
-        raise HTTPException(404, "no such entity")
+    store = request_store(request)
+    entity = entity_or_404(store, entity_id)
     settings = request.app.state.settings
     events = store.events(entity=entity.id, limit=settings.timeline_events)
     stories = {s.id: s for s in (store.story(i) for i in {e.story_id for e in events if e.story_id}) if s}
@@ -144,7 +135,7 @@ def entity_page(request: Request, entity_id: str) -> HTMLResponse:
 
 @router.get("/storylines", response_class=HTMLResponse)
 def storylines_page(request: Request, offset: int = Query(0, ge=0, le=100_000)) -> HTMLResponse:
-    store = _store(request)
+    store = request_store(request)
     size = request.app.state.settings.page_size
     stories = store.stories(limit=size, offset=offset)
     names = views.entity_names(store, (a for s in stories for a in s.actors))
@@ -153,7 +144,7 @@ def storylines_page(request: Request, offset: int = Query(0, ge=0, le=100_000)) 
 
 @router.get("/storylines/{story_id:path}", response_class=HTMLResponse)
 def storyline_page(request: Request, story_id: str) -> HTMLResponse:
-    store = _store(request)
+    store = request_store(request)
     story = store.story(story_id)
     if story is None:
         raise HTTPException(404, "no such storyline")
@@ -171,7 +162,7 @@ def storyline_page(request: Request, story_id: str) -> HTMLResponse:
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: str) -> HTMLResponse:
-    store = _store(request)
+    store = request_store(request)
     article = store.article(article_id)
     if article is None:
         raise HTTPException(404, "no such article")
@@ -192,7 +183,7 @@ def search_page(
     story: str | None = Query(None, max_length=300),
     offset: int = Query(0, ge=0, le=100_000),
 ) -> HTMLResponse:
-    store = _store(request)
+    store = request_store(request)
     size = request.app.state.settings.page_size
     problems: list[str] = []
     if lang and not re.fullmatch(LANG_RE, lang):
@@ -246,6 +237,6 @@ def coverage_page(
     since: str | None = Query(None, pattern=DATE),
     until: str | None = Query(None, pattern=DATE),
 ) -> HTMLResponse:
-    store = _store(request)
+    store = request_store(request)
     chart = views.coverage(views.coverage_counts(store, since, until))
     return _render(request, "coverage.html", chart=chart, counts=store.counts(), since=since or "", until=until or "")
