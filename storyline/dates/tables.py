@@ -131,8 +131,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "daywords": ["día"],
     },
     "fr": {
-        "rel": {"hier": -1, "aujourd'hui": 0, "aujourd ' hui": 0, "demain": 1, "avant-hier": -2,
-                "avant - hier": -2, "après-demain": 2, "après - demain": 2, "veille": -1},
+        "rel": {"hier": -1, "aujourd'hui": 0, "demain": 1, "avant-hier": -2, "après-demain": 2, "veille": -1},
         "past": ["dernier", "dernière", "derniers", "passé", "passée", "précédent", "précédente"],
         "this": ["ce", "cet", "cette", "courant", "en cours"],
         "next": ["prochain", "prochaine", "prochains", "suivant", "suivante"],
@@ -144,7 +143,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "num": {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
                 "huit": 8, "neuf": 9, "dix": 10, "douze": 12, "quinze": 15, "quelques": 3},
         "fut": ["prochain", "prochaine", "sera", "seront", "va", "vont", "doit", "doivent", "devrait",
-                "prévu", "prévue", "jusqu'au", "jusqu ' au", "aura"],
+                "prévu", "prévue", "jusqu'au", "aura"],
         "to": ["au", "à", "-", "–", "et"],
         "yearword": ["année", "an"],
         "glue": ["le", "la", "les", "l", "'", "de", "du", "en", ",", "."],
