@@ -31,7 +31,7 @@ import json
 import logging
 import math
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -374,14 +374,25 @@ class OnlineEventClusterer:
 
     def predict_one(self, x: Item) -> str | None:
         """The event ``x`` would join now (``None``: it would open a new one). Learns nothing."""
-        best = self._score_candidates(x)
-        if best and best[0][1] >= self._threshold:
-            return best[0][0]
+        return self.best_of(self.rank(x))
+
+    def rank(self, x: Item) -> list[tuple[str, float, tuple[ScorePart, ...]]]:
+        """The candidate events of ``x`` scored, best first: ``(event id, score, parts)``.
+        Learns nothing; pass the result to :meth:`learn_one` if nothing is learned between."""
+        return self._score_candidates(x)
+
+    def best_of(self, ranked: Sequence[tuple[str, float, tuple[ScorePart, ...]]]) -> str | None:
+        """The event a ranking from :meth:`rank` joins (``None``: a new event)."""
+        if ranked and ranked[0][1] >= self._threshold:
+            eid: str = ranked[0][0]
+            return eid
         return None
 
-    def learn_one(self, x: Item) -> Decision:
-        """Put ``x`` in its event (joining or opening one) and return the decision."""
-        ranked = self._score_candidates(x)
+    def learn_one(self, x: Item, ranked: list[tuple[str, float, tuple[ScorePart, ...]]] | None = None) -> Decision:
+        """Put ``x`` in its event (joining or opening one) and return the decision.
+        ``ranked``: :meth:`rank` of ``x`` computed just before (saves scoring twice)."""
+        if ranked is None:
+            ranked = self._score_candidates(x)
         self.learned += 1
         top = [(eid, round(s, 4)) for eid, s, _ in ranked[:5]]
         if ranked and ranked[0][1] >= self._threshold:

@@ -187,9 +187,10 @@ class EventClusterer:
                 self.names[e.id] = better_name(self.names.get(e.id), e.name)
             original = self.near.find_or_add(article)
             kind = "near-duplicate"
+            ranked = None
             if original is None and self.settings.translations:
-                guess = self.clusterer.predict_one(item)
-                original = self.translations.original_of(article, guess)
+                ranked = self.clusterer.rank(item)
+                original = self.translations.original_of(article, self.clusterer.best_of(ranked))
                 kind = "translation"
             if original is not None and original in self.event_of:
                 eid = self._current(self.event_of[original])
@@ -197,7 +198,7 @@ class EventClusterer:
                 out.append(replace(article, event_id=eid, duplicate_of=original, story_id=self._story_of(eid)))
                 decisions.append((None, article, f"{kind} of {original}"))
                 continue
-            d = self.clusterer.learn_one(item)
+            d = self.clusterer.learn_one(item, ranked)
             for gone in d.merged:
                 merges.append((d.event, gone))
                 self.translations.rename({gone: d.event})
