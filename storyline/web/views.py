@@ -133,15 +133,15 @@ def _entity_seen(store: SQLiteStore, entity_id: str) -> bool:
 
 def _entity_from_articles(store: SQLiteStore, entity_id: str, sample: int = 200) -> Entity | None:
     """An entity card built from the mentions in (up to ``sample``) articles."""
-    from storyline.search import SearchQuery, search
+    from storyline.search import ParsedQuery, SearchQuery, expression
 
-    result = search(store, SearchQuery(entity=entity_id, limit=sample))
+    # the rows carry the articles: no snippets to cut, no second read of each article
+    expr, residual = expression(ParsedQuery(terms=()), SearchQuery(entity=entity_id, limit=sample))
+    total, rows = store.search_rows(expr, residual)
     forms: Counter[tuple[str, str | None]] = Counter()
     name, kind = "", "MISC"
-    for hit in result.hits:
-        article = store.article(hit.id)
-        if article is None:
-            continue
+    for row in rows:
+        article = row.article
         for ent in article.entities:
             if ent.id == entity_id:
                 name, kind = ent.name, ent.type
@@ -152,7 +152,7 @@ def _entity_from_articles(store: SQLiteStore, entity_id: str, sample: int = 200)
     variants = tuple(
         Variant(text=t, language=lang, script=script_of(t), count=n) for (t, lang), n in forms.most_common()
     )
-    return Entity(id=entity_id, name=name, type=kind, variants=variants, articles=result.total)  # type: ignore[arg-type]
+    return Entity(id=entity_id, name=name, type=kind, variants=variants, articles=total)  # type: ignore[arg-type]
 
 
 def script_of(text: str) -> str:
