@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -124,16 +125,19 @@ def resolve_published(
     (by the mention extractor); it is tried after a labelled date and before the URL.
     """
     rejected: list[str] = []
-    candidates: list[tuple[str, tuple[dt.date, Precision] | None]] = []
+    # looked at lazily, in order: a valid metadata date (the common case) spares the text search
+    candidates: list[tuple[str, Callable[[], tuple[dt.date, Precision] | None]]] = []
     if given:
-        candidates.append((given_source or "meta", parse_iso(given)))
-        if parse_iso(given) is None:
+        parsed = parse_iso(given)
+        if parsed is None:
             rejected.append("rejected:unparsable")
-    candidates.append(("text", from_text(head)))
-    candidates.append(("text", dateline))
+        candidates.append((given_source or "meta", lambda: parsed))
+    candidates.append(("text", lambda: from_text(head)))
+    candidates.append(("text", lambda: dateline))
     if url:
-        candidates.append(("url", from_url(url)))
-    for source, found in candidates:
+        candidates.append(("url", lambda: from_url(url)))
+    for source, find in candidates:
+        found = find()
         if found is None:
             continue
         date, precision = found
