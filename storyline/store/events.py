@@ -354,7 +354,16 @@ class EventsTables:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY date IS NULL, date, id LIMIT ? OFFSET ?"
         rows = self.db.execute(sql, (*params, limit, offset)).fetchall()
-        return [_event(r, self._article_ids(str(r[0]))) for r in rows]
+        articles: dict[str, list[str]] = {str(r[0]): [] for r in rows}
+        ids = list(articles)
+        for k in range(0, len(ids), 500):  # the articles of the whole page in one query
+            chunk = ids[k : k + 500]
+            marks = ",".join("?" * len(chunk))
+            for eid, aid in self.db.execute(
+                f"SELECT event_id, id FROM articles WHERE event_id IN ({marks}) ORDER BY published, rowid", chunk
+            ):
+                articles[eid].append(aid)
+        return [_event(r, tuple(articles[str(r[0])])) for r in rows]
 
     def _names_in(self, table: str, id_col: str, name_col: str, ids: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
