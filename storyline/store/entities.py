@@ -63,34 +63,36 @@ class EntitiesTables:
         ``keys`` maps ``(entity_id, text, language)`` to the variant's matching key.
         """
         keys = keys or {}
+        entity_rows = [(e.id, e.name, e.type, sum(v.count for v in e.variants), e.articles) for e in entities]
+        variant_rows = [
+            (
+                e.id,
+                v.text,
+                v.language or "",
+                v.script,
+                keys.get((e.id, v.text, v.language or ""), ""),
+                v.count,
+                v.first_seen,
+                v.last_seen,
+            )
+            for e in entities
+            for v in e.variants
+        ]
         with self.db:
-            for e in entities:
-                mentions = sum(v.count for v in e.variants)
-                self.db.execute(
-                    "INSERT INTO entities(id, name, type, mentions, articles) VALUES (?,?,?,?,?)"
-                    " ON CONFLICT(id) DO UPDATE SET name=excluded.name, type=excluded.type,"
-                    " mentions=excluded.mentions, articles=excluded.articles,"
-                    " updated=strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-                    (e.id, e.name, e.type, mentions, e.articles),
-                )
-                for v in e.variants:
-                    lang = v.language or ""
-                    self.db.execute(
-                        "INSERT INTO entity_variants(entity_id, text, language, script, key, count, first_seen,"
-                        " last_seen) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(entity_id, text, language) DO UPDATE SET"
-                        " count=excluded.count, first_seen=excluded.first_seen, last_seen=excluded.last_seen,"
-                        " key=excluded.key, script=excluded.script",
-                        (
-                            e.id,
-                            v.text,
-                            lang,
-                            v.script,
-                            keys.get((e.id, v.text, lang), ""),
-                            v.count,
-                            v.first_seen,
-                            v.last_seen,
-                        ),
-                    )
+            self.db.executemany(
+                "INSERT INTO entities(id, name, type, mentions, articles) VALUES (?,?,?,?,?)"
+                " ON CONFLICT(id) DO UPDATE SET name=excluded.name, type=excluded.type,"
+                " mentions=excluded.mentions, articles=excluded.articles,"
+                " updated=strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                entity_rows,
+            )
+            self.db.executemany(
+                "INSERT INTO entity_variants(entity_id, text, language, script, key, count, first_seen,"
+                " last_seen) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(entity_id, text, language) DO UPDATE SET"
+                " count=excluded.count, first_seen=excluded.first_seen, last_seen=excluded.last_seen,"
+                " key=excluded.key, script=excluded.script",
+                variant_rows,
+            )
 
     def link_article_entities(self, links: Iterable[tuple[str, str, int]]) -> None:
         """Record ``(article_id, entity_id, mentions)``; re-linking an article replaces its rows."""
@@ -104,10 +106,10 @@ class EntitiesTables:
 
     def delete_entities(self, ids: Sequence[str]) -> None:
         """Remove entities merged into others (their variants moved with them)."""
+        rows = [(ident,) for ident in ids]
         with self.db:
-            for ident in ids:
-                self.db.execute("DELETE FROM entity_variants WHERE entity_id = ?", (ident,))
-                self.db.execute("DELETE FROM entities WHERE id = ?", (ident,))
+            self.db.executemany("DELETE FROM entity_variants WHERE entity_id = ?", rows)
+            self.db.executemany("DELETE FROM entities WHERE id = ?", rows)
 
     def clear_entities(self) -> None:
         """Forget the knowledge base (before re-linking every stored article)."""
