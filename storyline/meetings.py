@@ -14,6 +14,7 @@ languages the project reads; they are general vocabulary, not fitted to any docu
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -132,8 +133,6 @@ def extract(article: Article) -> ArticleMeeting | None:
     guests: Counter[str] = Counter()
     evidence = ""
     visit = False
-    from bisect import bisect_left, bisect_right
-
     for m in _pattern().finditer(text):
         lo = bisect_left(starts, m.start() - WINDOW)
         hi = bisect_right(starts, m.end() + WINDOW)
