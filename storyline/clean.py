@@ -172,17 +172,16 @@ _COUNTER = re.compile(
     r"|zobrazení|ogledov|προβολές|vues|visitas|visualizzazioni|comments?|коммент\w*)?[\W_]*$",
     re.IGNORECASE,
 )
+# a numeric date, perhaps with a time: "2023-09", "12.03.2023 14:05"
+_DATE_TIME = r"(?:\d{4}-\d{2}(?:-\d{2})?|\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?)?"
 # the scraper's own date line ("date 2023-09", "Published: 12.03.2023 14:05")
 _META_PREFIX = re.compile(
     r"^(?:date|datum|data|дата|ημερομηνία|published|updated|posted|veröffentlicht|aktualisiert|publié|publicado"
-    r"|pubblicato|opublikowano|publikováno|publikované|objavljeno|objavljeno|опубликовано|опубліковано"
-    r"|публикувано|обновлено)\s*:?\s*"
-    r"(?:\d{4}-\d{2}(?:-\d{2})?|\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?)?(?=\s|$)",
+    r"|pubblicato|opublikowano|publikováno|publikované|objavljeno|опубликовано|опубліковано"
+    rf"|публикувано|обновлено)\s*:?\s*{_DATE_TIME}(?=\s|$)",
     re.IGNORECASE,
 )
-_DATE_ONLY = re.compile(
-    r"^(?:\d{4}-\d{2}(?:-\d{2})?|\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?)?$"
-)
+_DATE_ONLY = re.compile(rf"^{_DATE_TIME}$")
 
 #: Interface words and phrases of news pages (share, comment, print, read more, source
 #: link, advertising ...), lower case, in many languages. A unit made only of these is
@@ -246,6 +245,11 @@ def _norm(text: str) -> str:
     return _NON_LETTERS.sub(" ", text.lower()).strip()
 
 
+def _parts(unit: str) -> list[str]:
+    """The unit split at bars, bullets, slashes, commas and wide gaps, each part :func:`_norm`-ed."""
+    return [p for p in (_norm(x) for x in _UI_SPLIT.split(unit)) if p]
+
+
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -272,8 +276,7 @@ def is_ui(unit: str) -> bool:
         return False
     if norm in UI_PHRASES:
         return True
-    parts = [_norm(p) for p in _UI_SPLIT.split(unit)]
-    parts = [p for p in parts if p]
+    parts = _parts(unit)
     return len(parts) > 1 and all(p in UI_PHRASES for p in parts)
 
 
@@ -320,7 +323,7 @@ def lone_credit(unit: str) -> Literal["photo", "source"] | None:
         return None
     if "/" in unit and not _SENTENCE_END.search(unit) and _SLASH_CREDIT.fullmatch(unit) and _slash_credit_ok(unit):
         return "photo"
-    parts = [p for p in (_norm(x) for x in _UI_SPLIT.split(unit)) if p]
+    parts = _parts(unit)
     if parts and unit[:1].isupper() and all(p in AGENCIES for p in parts):
         return "photo"
     return None
