@@ -5,10 +5,10 @@
                                                      #   dateparser.search speed on the same texts
     python bench/dates_bench.py --fit-timeline ../shared/data/cltls
 
-Throughput runs the real ``DateResolver`` stage on articles built from the CL-TLS
-texts (es, fr, it: long, boilerplate-heavy pages) and on the TimeBank documents when
-``../shared/data`` is there, else on generated sentences, so the figure is about
-realistic input. The target is ≥ 200 articles/s on the 2-core dev machine.
+Throughput runs the real ``DateResolver`` stage on generated sentences (de, en, lv,
+el) and, when ``../shared/data/cltls`` is there, on articles built from the CL-TLS
+texts (es, fr, it: long, boilerplate-heavy pages), so one figure is about realistic
+input. The target is ≥ 200 articles/s on the 2-core dev machine.
 
 ``--fit-timeline`` is how the ranking weights in ``storyline/evaluate/timeline.py``
 were chosen: a small grid over the publication weight, the number of topic keywords
