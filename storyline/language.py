@@ -56,7 +56,6 @@ CLOSE_LANGUAGES: tuple[frozenset[str], ...] = (
     frozenset({"fa", "ps"}),
 )
 
-_WS = re.compile(r"\s+")
 #: One letter of any script (not a digit or underscore).
 LETTER = re.compile(r"[^\W\d_]")
 
