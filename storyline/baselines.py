@@ -86,7 +86,7 @@ class DBStreamClusterer:
             from river import cluster
         except ImportError as exc:  # river is a dev dependency (only this baseline needs it)
             raise MissingExtra("river", "dev") from exc
-        self._model = cluster.DBSTREAM(
+        self._model: Any = cluster.DBSTREAM(
             clustering_threshold=clustering_threshold,
             fading_factor=fading_factor,
             cleanup_interval=cleanup_interval,

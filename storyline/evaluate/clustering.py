@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ def _order(articles: Sequence[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (a.published or "9999", a.id))
 
 
-def tfidf_baseline(articles: Sequence[Article], gold: dict[Hashable, Hashable]) -> dict[str, Any]:
+def tfidf_baseline(articles: Sequence[Article], gold: Mapping[str, Hashable]) -> dict[str, Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from storyline.baselines import CosineThresholdClusterer
@@ -87,7 +87,7 @@ def tfidf_baseline(articles: Sequence[Article], gold: dict[Hashable, Hashable]) 
 
 
 def embedding_baselines(
-    articles: Sequence[Article], gold: dict[Hashable, Hashable], config: Config
+    articles: Sequence[Article], gold: Mapping[str, Hashable], config: Config
 ) -> dict[str, Any]:
     from storyline.baselines import CosineThresholdClusterer, DBStreamClusterer
     from storyline.errors import MissingExtra
