@@ -95,22 +95,24 @@ def group_mentions(mentions: list[Mention]) -> list[Local]:
             by_key.setdefault(m.key, Local()).mentions.append(m)
         else:
             singles.append(m)
-    longer = [loc for loc in by_key.values() if loc.type != "LOC"]
+    # names of several words, with the first and last word of their fullest form (a lone
+    # word only ever joins them, so these stay what they are for the whole loop)
+    longer = [(loc, _ends(loc.fullest.key)) for loc in by_key.values() if loc.type != "LOC"]
     # a town or region named like a person of this article is that person ("Мей" after "Тереза Мей")
     for ident, loc in list(by_gaz.items()):
         entry = loc.gazetteer
         if entry is None or entry.priority >= 10**10 or any(len(m.tokens) > 1 for m in loc.mentions):
             continue
-        if any(loc.mentions[0].key in (o.fullest.key.split()[0], o.fullest.key.split()[-1]) for o in longer):
+        if any(loc.mentions[0].key in ends for _, ends in longer):
             del by_gaz[ident]
             singles.extend(replace_mention(m) for m in loc.mentions)
     for m in singles:
         if m.key in by_key:
             by_key[m.key].mentions.append(m)
             continue
-        owners = [loc for loc in longer if m.key in (loc.fullest.key.split()[0], loc.fullest.key.split()[-1])]
+        owners = [loc for loc, ends in longer if m.key in ends]
         if not owners and m.text.isupper() and len(m.text) >= 2:
-            owners = [loc for loc in longer if _initials(loc.fullest.tokens) == m.text.split("-")[0].upper()]
+            owners = [loc for loc, _ in longer if _initials(loc.fullest.tokens) == m.text.split("-")[0].upper()]
         if owners:
             before = [
                 (max((_position(x) for x in loc.mentions if _position(x) < _position(m)), default=None), loc)
@@ -124,6 +126,11 @@ def group_mentions(mentions: list[Mention]) -> list[Local]:
             continue
         by_key.setdefault(m.key, Local()).mentions.append(m)
     return list(by_gaz.values()) + list(by_key.values())
+
+
+def _ends(key: str) -> tuple[str, str]:
+    words = key.split()
+    return words[0], words[-1]
 
 
 def replace_mention(m: Mention) -> Mention:

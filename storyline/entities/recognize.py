@@ -451,12 +451,12 @@ class Recognizer:
                 hit = gaz.lookup(words[:size])
                 if hit is not None:
                     return ends[size - 1], hit
-        found = self._gazetteer_word(tokens, i, lang, lower_words, mid_keys)
-        return (t.end, found[1]) if found else None
+        entry = self._gazetteer_word(tokens, i, lang, lower_words, mid_keys)
+        return (t.end, entry) if entry is not None else None
 
     def _gazetteer_word(
         self, tokens: list[Token], i: int, lang: str | None, lower_words: set[str], mid_keys: set[str]
-    ) -> tuple[int, GazetteerEntry] | None:
+    ) -> GazetteerEntry | None:
         """One word in the gazetteer, unless the context says it is a common word or a name part."""
         t = tokens[i]
         found = self.gazetteer.match([t.text])
@@ -465,7 +465,7 @@ class Recognizer:
         hit, how = found
         w = t.text
         if how == "acronym":
-            return i + 1, hit
+            return hit
         low = w.lower()
         if low in lower_words:
             return None  # written in lower case elsewhere here: a common word
@@ -496,13 +496,15 @@ class Recognizer:
             or prev_adjective
         ):
             return None  # "Vladimirs Putins", "Asia Bibi", "Irlandii Północnej": part of a longer name
-        return i + 1, hit
+        return hit
 
     def _adjective(self, word: str) -> bool:
         """Does ``word`` end like an adjective of the text's language (and not like a surname)?"""
-        low = word.lower()
         endings = _ADJECTIVE_ENDINGS.get(self.lang or "")
-        return bool(endings) and low.endswith(endings) and not _SURNAME_STEM.search(low)
+        if not endings:
+            return False
+        low = word.lower()
+        return low.endswith(endings) and not _SURNAME_STEM.search(low)
 
     @staticmethod
     def _capital_next_to(tokens: list[Token], i: int) -> bool:
