@@ -435,7 +435,7 @@ class KnowledgeBase:
 
     def candidates(self, ids: set[str]) -> list[KBEntity]:
         out = []
-        for i in ids:
+        for i in sorted(ids):  # in id order, so that ties go the same way in every process
             e = self.entities.get(self.redirect.get(i, i))
             if e is not None:
                 out.append(e)

@@ -411,7 +411,7 @@ class Recognizer:
         as well, with simplemma's dictionary to keep common nouns out, lost more precision
         on BSNLP than it gained recall.)"""
         out: list[Mention] = []
-        for w in lower_words:
+        for w in sorted(lower_words):  # a set: sorted, for the same mentions in every process
             if len(w) < 4 or zipf(w, lang) >= 3.5:
                 continue
             key = token_key(w)

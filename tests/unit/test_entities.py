@@ -98,3 +98,12 @@ def test_names_in_captions_are_mentions_with_caption_offsets(linker: EntityLinke
     assert any("Macron" in m.text for _, m in in_captions)
     # the body's own names are still body mentions
     assert any(m.field == "text" and m.text == "Wien" for e in out.entities for m in e.mentions)
+
+
+def test_knowledge_base_candidates_come_in_id_order() -> None:
+    from storyline.entities.knowledge import KnowledgeBase
+
+    kb = KnowledgeBase()
+    for ident in ("per:b", "per:c", "per:a"):
+        kb.ensure(ident, ident, "PER")
+    assert [e.id for e in kb.candidates({"per:c", "per:a", "per:b", "per:gone"})] == ["per:a", "per:b", "per:c"]
