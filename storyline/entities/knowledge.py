@@ -187,9 +187,6 @@ class Gazetteer:
             return None  # towns match loosely only under their main name (Sočos ~ Sochi), not any alias
         return hit, "key"
 
-    def lookup_key(self, key: str) -> GazetteerEntry | None:
-        return self.by_key.get(key)
-
 
 @lru_cache(maxsize=1)
 def base_gazetteer() -> Gazetteer:
@@ -364,10 +361,6 @@ class KBEntity:
     fixed_name: bool = False  # a gazetteer or alias entity keeps its canonical name
     names: dict[str, str] = field(default_factory=dict)  # one written form per distinct key
     ends: set[str] = field(default_factory=set)  # first and last word keys of its longer names
-
-    def full_keys(self) -> list[list[str]]:
-        """Token keys of the multi-token names."""
-        return [k.split() for k in self.names if " " in k]
 
 
 def script_of(text: str) -> str:

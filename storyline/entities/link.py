@@ -22,7 +22,6 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from rapidfuzz.fuzz import ratio
@@ -437,11 +436,6 @@ def relink(store: Any, config: Config) -> int:
     out = list(linker.pipe(articles))
     store.update_articles(out)
     return len(out)
-
-
-def alias_path(config: Config) -> Path | None:
-    value = config.section("entities", EntitySettings).aliases
-    return Path(value) if value else None
 
 
 __all__ = ["EntityLinker", "EntitySettings", "Local", "Resolver", "group_mentions", "relink"]
