@@ -9,11 +9,9 @@ from typing import Any
 
 import typer
 
+from storyline.cli.options import CONFIG, DB
 from storyline.config import Config
 from storyline.errors import StorylineError
-
-DB = typer.Option(Path("storyline.db"), "--db", help="SQLite database file.")
-CONFIG = typer.Option(None, "--config", help="TOML file overriding the defaults.")
 
 
 def run(

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import typer
 
+from storyline.cli.options import DB
 from storyline.config import Config
 from storyline.errors import StorylineError
-
-DB = typer.Option(Path("storyline.db"), "--db", help="SQLite database file.")
 
 
 def entities(

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import typer
 
+from storyline.cli.options import DB
 from storyline.errors import StorylineError
-
-DB = typer.Option(Path("storyline.db"), "--db", help="SQLite database file.")
 
 
 def _open(db: Path):  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from storyline.cli.options import DB
 from storyline.config import Config
 from storyline.errors import StorylineError
 
@@ -24,7 +25,7 @@ def _loopback(host: str) -> bool:
 
 
 def serve(
-    db: Path = typer.Option(Path("storyline.db"), "--db", help="SQLite database file."),
+    db: Path = DB,
     port: int | None = typer.Option(None, "--port", help="Port (default: port in the web section of the config)."),
     host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1: this machine only)."),
     config: Path | None = typer.Option(None, "--config", help="TOML file overriding the defaults."),
