@@ -38,7 +38,7 @@ def score(docs: list[BsnlpDoc], config: Config) -> dict[str, Any]:
     lang_of: dict[tuple[str, str], str] = {}
     for d in docs:
         article = by_id.get(f"bsnlp:{d.key}")
-        gold = {}
+        gold: dict[str, str] = {}
         for m in d.mentions:
             gold.setdefault(m.surface.lower(), m.entity_id)
         predicted: dict[str, str] = {}
