@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from storyline.cli.options import CONFIG, DB
+from storyline.cli.options import CONFIG, DB, open_db
 from storyline.config import Config
 from storyline.errors import StorylineError
 
@@ -17,21 +17,19 @@ from storyline.errors import StorylineError
 def run(
     paths: list[str] = typer.Argument(..., help="Files, folders, feed URLs, or - for JSONL on stdin."),
     meta: Path | None = typer.Option(None, "--meta", help="Sidecar JSONL: {file, published, language, url, source}."),
-    db: Path = DB,
+    db: Path | None = DB,
     config: Path | None = CONFIG,
 ) -> None:
     """Ingest and analyse everything given; print a summary that reconciles."""
     from storyline.ingest import read_inputs
     from storyline.pipeline import build_pipeline
-    from storyline.store import open_store
 
     try:
         cfg = Config.load(config)
-        store = open_store(db)
     except StorylineError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    with store:
+    with open_db(db, config) as store:
         pipeline = build_pipeline(cfg, store)
         try:
             items = read_inputs(paths, meta=meta, config=cfg)  # reads the --meta file now
@@ -60,22 +58,16 @@ def run(
 
 
 def export(
-    db: Path = DB,
+    db: Path | None = DB,
     fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
     what: str = typer.Option("articles", "--what", help="articles, events, stories or meetings."),
 ) -> None:
     """Write stored records to stdout, one a line."""
     from storyline.export import article_row, to_csv, to_jsonl
-    from storyline.store import open_store
 
     if fmt not in {"jsonl", "csv"}:
         raise typer.BadParameter("--format must be jsonl or csv")
-    try:
-        store = open_store(db, readonly=True)
-    except StorylineError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    with store:
+    with open_db(db, readonly=True) as store:
         rows: Iterable[dict[str, Any]]
         if what == "articles":
             names = store.canonical_names()

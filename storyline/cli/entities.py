@@ -6,27 +6,19 @@ from pathlib import Path
 
 import typer
 
-from storyline.cli.options import DB
+from storyline.cli.options import CONFIG, DB, open_db
 from storyline.config import Config
-from storyline.errors import StorylineError
 
 
 def entities(
-    db: Path = DB,
+    db: Path | None = DB,
     limit: int = typer.Option(50, "--limit", help="How many entities."),
     kind: str | None = typer.Option(None, "--type", help="PER, LOC, ORG or MISC."),
     relink: bool = typer.Option(False, "--relink", help="Resolve every stored article again (after editing aliases)."),
-    config: Path | None = typer.Option(None, "--config", help="TOML file overriding the defaults."),
+    config: Path | None = CONFIG,
 ) -> None:
     """List entities, most mentioned first, with their variant counts."""
-    from storyline.store import open_store
-
-    try:
-        store = open_store(db, readonly=not relink)
-    except StorylineError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    with store:
+    with open_db(db, config, readonly=not relink) as store:
         if relink:
             from storyline.entities import relink as do_relink
 
@@ -39,16 +31,9 @@ def entities(
             )
 
 
-def entity(name: str = typer.Argument(..., help="An id or any form of the name."), db: Path = DB) -> None:
+def entity(name: str = typer.Argument(..., help="An id or any form of the name."), db: Path | None = DB) -> None:
     """Show one entity (found by id or any of its forms) with its variants and articles."""
-    from storyline.store import open_store
-
-    try:
-        store = open_store(db, readonly=True)
-    except StorylineError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    with store:
+    with open_db(db, readonly=True) as store:
         e = store.entity(name)
         if e is None:
             typer.echo(f"no entity named {name!r}", err=True)

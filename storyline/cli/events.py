@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from storyline.cli.options import DB
-from storyline.errors import StorylineError
-
-
-def _open(db: Path):  # type: ignore[no-untyped-def]
-    from storyline.store import open_store
-
-    try:
-        return open_store(db, readonly=True)
-    except StorylineError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+from storyline.cli.options import DB, open_db
 
 
 def _entity(store, query: str | None) -> str | None:  # type: ignore[no-untyped-def]
@@ -32,7 +22,7 @@ def _entity(store, query: str | None) -> str | None:  # type: ignore[no-untyped-
 
 
 def events(
-    db: Path = DB,
+    db: Path | None = DB,
     since: str | None = typer.Option(None, "--since", help="First date (YYYY-MM-DD, or a prefix)."),
     until: str | None = typer.Option(None, "--until", help="Last date (YYYY-MM-DD, or a prefix)."),
     entity: str | None = typer.Option(None, "--entity", help="Only events with this actor (id or name)."),
@@ -40,7 +30,7 @@ def events(
     limit: int = typer.Option(100, "--limit"),
 ) -> None:
     """The timeline: one line per event, in date order."""
-    with _open(db) as store:
+    with open_db(db, readonly=True) as store:
         evs = store.events(since=since, until=until, entity=_entity(store, entity), lang=lang, limit=limit)
         names = store.entity_names({a for e in evs for a in e.actors})
         for e in evs:
@@ -54,12 +44,12 @@ def events(
 
 
 def stories(
-    db: Path = DB,
+    db: Path | None = DB,
     entity: str | None = typer.Option(None, "--entity", help="Only storylines with this actor (id or name)."),
     limit: int = typer.Option(50, "--limit"),
 ) -> None:
     """Storylines, latest first, with their events."""
-    with _open(db) as store:
+    with open_db(db, readonly=True) as store:
         for s in store.stories(entity=_entity(store, entity), limit=limit):
             typer.echo(f"{s.id}  {s.title}  ({s.start or '?'} – {s.end or '?'}, {len(s.events)} events)")
             for eid in s.events:
@@ -70,10 +60,10 @@ def stories(
 
 def meetings(
     entity: str | None = typer.Argument(None, help="Only meetings of this person (id or name)."),
-    db: Path = DB,
+    db: Path | None = DB,
 ) -> None:
     """Who met whom, where and when."""
-    with _open(db) as store:
+    with open_db(db, readonly=True) as store:
         found = store.meetings(entity=_entity(store, entity))
         names = store.entity_names({p for m in found for p in (*m.participants, m.host or "", m.guest or "") if p})
         for m in found:
@@ -88,13 +78,13 @@ def meetings(
 
 def explain(
     article: str = typer.Argument(..., help="Article id."),
-    db: Path = DB,
+    db: Path | None = DB,
 ) -> None:
     """Why an article is in its event: each signal's value and weight, and the runners-up."""
-    with _open(db) as store:
+    with open_db(db, readonly=True) as store:
         ids = store.find_article_ids(article)
         article = ids[0] if ids else article
-        d = store.decision(article)
+        d: dict[str, Any] | None = store.decision(article)
         if d is None:
             typer.echo(f"no clustering decision recorded for {article!r}", err=True)
             raise typer.Exit(1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from storyline.cli.options import DB
+from storyline.cli.options import CONFIG, DB, db_path
 from storyline.config import Config
 from storyline.errors import StorylineError
 
@@ -25,10 +25,10 @@ def _loopback(host: str) -> bool:
 
 
 def serve(
-    db: Path = DB,
+    db: Path | None = DB,
     port: int | None = typer.Option(None, "--port", help="Port (default: port in the web section of the config)."),
     host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1: this machine only)."),
-    config: Path | None = typer.Option(None, "--config", help="TOML file overriding the defaults."),
+    config: Path | None = CONFIG,
 ) -> None:
     """Serve pages and the JSON API over the database (read-only)."""
     import uvicorn
@@ -39,6 +39,7 @@ def serve(
     try:
         cfg = Config.load(config)
         settings = cfg.section("web", WebSettings)
+        db = db_path(db, config)
         if not db.exists():
             raise StorylineError(f"no database at {db}: run `storyline run` first")
         # bring the schema and the search index up to date once; the app itself only reads

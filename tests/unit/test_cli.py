@@ -28,3 +28,19 @@ def test_every_command_has_help(name: str) -> None:
 def test_unknown_eval_kind_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(app, ["eval", "nosuch", str(tmp_path)])
     assert result.exit_code != 0
+
+
+def test_store_path_comes_from_the_config_when_no_db_is_given(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "note.txt").write_text("Ein kurzer Text über den Hafen von Riga und seine Fähren.\n", "utf-8")
+    db = tmp_path / "elsewhere.db"
+    config = tmp_path / "site.toml"
+    config.write_text(f'[store]\npath = "{db.as_posix()}"\n', "utf-8")
+    result = runner.invoke(app, ["run", "note.txt", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert db.exists() and not (tmp_path / "storyline.db").exists()
+    # read commands find it through $STORYLINE_CONFIG
+    monkeypatch.setenv("STORYLINE_CONFIG", str(config))
+    exported = runner.invoke(app, ["export"])
+    assert exported.exit_code == 0, exported.output
+    assert "Riga" in exported.output
