@@ -207,7 +207,7 @@ def api_search(
     if page.format == "csv":
         return page.listing(rows, "search", result.total)
     limit, offset = page.limit, page.offset
-    names = views.entity_names(store, result.entities)
+    names = store.entity_names(result.entities)
     return JSONResponse(
         {
             "total": result.total,
@@ -262,7 +262,7 @@ def api_events(
     events = store.events(
         since=since, until=until, entity=_entity_id(store, entity), lang=lang, limit=page.limit, offset=page.offset
     )
-    names = views.entity_names(store, (a for e in events for a in e.actors))
+    names = store.entity_names(a for e in events for a in e.actors)
     return page.listing([views.event_row(e, names) for e in events], "events")
 
 
@@ -274,7 +274,7 @@ def api_event(request: Request, event_id: str) -> Response:
         raise HTTPException(404, "no such event")
     articles = store.event_articles(event.id)
     meetings = event_meetings(store, event)
-    names = views.entity_names(store, [*event.actors, *(p for m in meetings for p in m.participants)])
+    names = store.entity_names([*event.actors, *(p for m in meetings for p in m.participants)])
     row = views.event_row(event, names)
     row["article_list"] = [article_summary(a) for a in articles]
     row["meetings"] = [views.meeting_row(m, names) for m in meetings]
@@ -300,7 +300,7 @@ def api_storylines(
     stories = store.stories(
         entity=_entity_id(store, entity), since=since, until=until, limit=page.limit, offset=page.offset
     )
-    names = views.entity_names(store, (a for s in stories for a in s.actors))
+    names = store.entity_names(a for s in stories for a in s.actors)
     return page.listing([views.story_row(s, names) for s in stories], "storylines")
 
 
@@ -311,7 +311,7 @@ def api_storyline(request: Request, story_id: str) -> Response:
     if story is None:
         raise HTTPException(404, "no such storyline")
     events = [e for e in (store.event(i) for i in story.events) if e is not None]
-    names = views.entity_names(store, [*story.actors, *(a for e in events for a in e.actors)])
+    names = store.entity_names([*story.actors, *(a for e in events for a in e.actors)])
     row = views.story_row(story, names)
     row["event_list"] = [views.event_row(e, names) for e in events]
     return JSONResponse(row)
@@ -325,7 +325,7 @@ def api_meetings(
 ) -> Response:
     store = request_store(request)
     meetings = store.meetings(entity=_entity_id(store, entity), limit=page.limit + page.offset)[page.offset :]
-    names = views.entity_names(store, (p for m in meetings for p in m.participants))
+    names = store.entity_names(p for m in meetings for p in m.participants)
     return page.listing([views.meeting_row(m, names) for m in meetings], "meetings")
 
 
@@ -353,7 +353,7 @@ def api_entity(request: Request, entity_id: str) -> Response:
     settings = request.app.state.settings
     events = store.events(entity=entity.id, limit=settings.timeline_events)
     met = views.met_counts(store.meetings(entity=entity.id), entity.id)
-    names = views.entity_names(store, met)
+    names = store.entity_names(met)
     row = views.entity_row(entity)
     row["events"] = [{"id": e.id, "title": e.title, "date": e.date, "place": e.place} for e in events]
     row["met"] = [{"id": i, "name": names.get(i, i), "meetings": n} for i, n in met.most_common()]

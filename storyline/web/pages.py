@@ -56,7 +56,7 @@ def timeline_page(
     story_ids = {e.story_id for e in events if e.story_id}
     stories = {s.id: s for s in (store.story(i) for i in story_ids) if s is not None}
     layout = views.timeline(events, stories)
-    names = views.entity_names(store, (a for e in events for a in e.actors))
+    names = store.entity_names(a for e in events for a in e.actors)
     return _render(
         request,
         "timeline.html",
@@ -81,7 +81,7 @@ def event_page(request: Request, event_id: str) -> HTMLResponse:
     articles = store.event_articles(event.id)
     shown = articles[: settings.page_articles * 4]
     meetings = event_meetings(store, event)
-    names = views.entity_names(store, [*event.actors, *(p for m in meetings for p in m.participants)])
+    names = store.entity_names([*event.actors, *(p for m in meetings for p in m.participants)])
     story = store.story(event.story_id) if event.story_id else None
     return _render(
         request,
@@ -116,7 +116,7 @@ def entity_page(request: Request, entity_id: str) -> HTMLResponse:
     stories = {s.id: s for s in (store.story(i) for i in {e.story_id for e in events if e.story_id}) if s}
     meetings = store.meetings(entity=entity.id)
     met = views.met_counts(meetings, entity.id)
-    names = views.entity_names(store, [*met, *(a for e in events for a in e.actors)])
+    names = store.entity_names([*met, *(a for e in events for a in e.actors)])
     articles = search(store, SearchQuery(entity=entity.id, limit=20))
     return _render(
         request,
@@ -138,7 +138,7 @@ def storylines_page(request: Request, offset: int = Query(0, ge=0, le=100_000)) 
     store = request_store(request)
     size = request.app.state.settings.page_size
     stories = store.stories(limit=size, offset=offset)
-    names = views.entity_names(store, (a for s in stories for a in s.actors))
+    names = store.entity_names(a for s in stories for a in s.actors)
     return _render(request, "storylines.html", stories=stories, names=names, offset=offset, size=size)
 
 
@@ -149,7 +149,7 @@ def storyline_page(request: Request, story_id: str) -> HTMLResponse:
     if story is None:
         raise HTTPException(404, "no such storyline")
     events = [e for e in (store.event(i) for i in story.events[:300]) if e is not None]
-    names = views.entity_names(store, [*story.actors, *(a for e in events for a in e.actors)])
+    names = store.entity_names([*story.actors, *(a for e in events for a in e.actors)])
     return _render(
         request,
         "storyline.html",
@@ -209,7 +209,7 @@ def search_page(
         offset=offset,
     )
     result = search(store, query) if (q.strip() or entity_obj or event or story) else None
-    names = views.entity_names(store, result.entities) if result else {}
+    names = store.entity_names(result.entities) if result else {}
     return _render(
         request,
         "search.html",

@@ -12,7 +12,7 @@ import functools
 import logging
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -87,23 +87,6 @@ def _kb(store: SQLiteStore, method: str) -> Any | None:
         return None
     has = store.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entities'").fetchone()
     return fn if has else None
-
-
-def entity_names(store: SQLiteStore, ids: Iterable[str]) -> dict[str, str]:
-    """Display names for entity ids: the knowledge base, else event actors, else the id.
-
-    One query for the lot (a page may name hundreds of actors)."""
-    ids = list(dict.fromkeys(i for i in ids if i))
-    out: dict[str, str] = {}
-    if ids and _kb(store, "entity") is not None:
-        for k in range(0, len(ids), 500):
-            chunk = ids[k : k + 500]
-            marks = ",".join("?" * len(chunk))
-            out.update(store.db.execute(f"SELECT id, name FROM entities WHERE id IN ({marks})", chunk).fetchall())
-    missing = [i for i in ids if i not in out]
-    if missing:
-        out.update(store.entity_names(missing))
-    return out
 
 
 def find_entity(store: SQLiteStore, id_or_name: str) -> Entity | None:
