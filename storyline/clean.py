@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from storyline.config import Config
+from storyline.dates.publication import DATE_LABELS
 from storyline.errors import RejectedInput
 from storyline.language import LETTER, detector, letters
 from storyline.models import Article, Caption, Paragraph, replace
@@ -175,12 +176,7 @@ _COUNTER = re.compile(
 # a numeric date, perhaps with a time: "2023-09", "12.03.2023 14:05"
 _DATE_TIME = r"(?:\d{4}-\d{2}(?:-\d{2})?|\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?)?"
 # the scraper's own date line ("date 2023-09", "Published: 12.03.2023 14:05")
-_META_PREFIX = re.compile(
-    r"^(?:date|datum|data|дата|ημερομηνία|published|updated|posted|veröffentlicht|aktualisiert|publié|publicado"
-    r"|pubblicato|opublikowano|publikováno|publikované|objavljeno|опубликовано|опубліковано"
-    rf"|публикувано|обновлено)\s*:?\s*{_DATE_TIME}(?=\s|$)",
-    re.IGNORECASE,
-)
+_META_PREFIX = re.compile(rf"^(?:{DATE_LABELS})\s*:?\s*{_DATE_TIME}(?=\s|$)", re.IGNORECASE)
 _DATE_ONLY = re.compile(rf"^{_DATE_TIME}$")
 
 #: Interface words and phrases of news pages (share, comment, print, read more, source

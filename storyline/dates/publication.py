@@ -19,10 +19,19 @@ from typing import Literal
 Precision = Literal["day", "month", "year"]
 
 _ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-#: A label that introduces a publication date, then a date in one of the usual shapes.
+#: Words that label a page's own date line ("Published: 12.03.2023"), in many languages,
+#: as a regular-expression alternation. Shared with :mod:`storyline.clean`, which takes
+#: such lines out of the body.
+DATE_LABELS = (
+    r"date|dated|published|posted|updated|datum|fecha|publicado|publié(?:e)?|pubblicato|data"
+    r"|veröffentlicht|aktualisiert|opublikowano|publikováno|publikované|objavljeno|datums|publicēts"
+    r"|дата|опубликовано|опубліковано|публикувано|обновлено|ημερομηνία|δημοσίευση|δημοσιεύθηκε"
+    r"|tarih|yayınlanma"
+)
+#: A label that introduces a publication date, then a date in one of the usual shapes
+#: ("le" as in "le 15/09/2011" only here: a line starting with it is not furniture).
 _LABELLED = re.compile(
-    r"(?i)\b(?:date|dated|published|posted|updated|datum|fecha|publicado|publié(?:e)?|le|pubblicato|data|"
-    r"opublikowano|дата|опубликовано|опубліковано|δημοσίευση|δημοσιεύθηκε|tarih|yayınlanma|datums|publicēts)"
+    rf"(?i)\b(?:{DATE_LABELS}|le)"
     r"\s*[:\-–]?\s*"
     r"(?P<date>\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}[./]\d{1,2}[./]\d{4})(?!\d)"
 )
