@@ -652,6 +652,7 @@ class Cleaner:
     """Stage ``clean``: title, body paragraphs, captions and removed leftovers from ``raw``."""
 
     name = "clean"
+    parallel_safe = True  # output depends only on the article and the config: runs in workers
 
     def __init__(self, config: Config) -> None:
         self.settings = config.section("clean", CleanSettings)

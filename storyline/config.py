@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -81,7 +82,11 @@ class Config:
                 value = tuple(value)
             if expected is float and isinstance(value, int):
                 value = float(value)
-            if isinstance(origin, type) and not isinstance(value, origin):
+            if origin is types.UnionType:  # ``int | str``: any of its members (None never comes from TOML)
+                members = tuple(typing.get_origin(t) or t for t in typing.get_args(expected))
+                if not isinstance(value, members):
+                    raise ConfigError(f"[{name}] {key} must be {expected}, got {value!r}")
+            elif isinstance(origin, type) and not isinstance(value, origin):
                 raise ConfigError(f"[{name}] {key} must be {origin.__name__}, got {value!r}")
             kwargs[key] = value
         return kind(**kwargs)

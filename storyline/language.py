@@ -149,6 +149,7 @@ class LanguageIdentifier:
     """Stage ``language``: sets ``Article.language`` and the languages of paragraphs and captions."""
 
     name = "language"
+    parallel_safe = True  # output depends only on the article and the config: runs in workers
 
     def __init__(self, config: Config) -> None:
         self.settings = config.section("language", LanguageSettings)

@@ -14,24 +14,36 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Protocol, runtime_checkable
 
 from storyline.config import Config
-from storyline.errors import RejectedInput
+from storyline.errors import ConfigError, RejectedInput
 from storyline.models import Article, Quarantine, Rejection, RunSummary
+from storyline.search import FoldedText
+from storyline.workers import BatchResult, Prepare, WorkerPool, can_fork, cpu_count
 
 log = logging.getLogger(__name__)
 
 Item = Article | Rejection | Quarantine
 
+# "auto" workers: one per CPU up to this many (each holds its own copy of what its stages load)
+MAX_AUTO_WORKERS = 4
+
 
 @runtime_checkable
 class Stage(Protocol):
-    """One step of the analysis."""
+    """One step of the analysis.
+
+    A stage whose output depends only on the article and the configuration (no store,
+    no state carried from one article to the next) says so with a class attribute
+    ``parallel_safe = True``: the leading run of such stages may run in worker processes
+    (:mod:`storyline.workers`).
+    """
 
     name: str
 
@@ -65,6 +77,19 @@ class Sink(Protocol):
         ...
 
     def write(self, items: Sequence[Item]) -> None: ...
+
+
+@runtime_checkable
+class FoldingSink(Sink, Protocol):
+    """A sink with a search index whose pure-CPU part (folding the text) workers can do.
+
+    ``prepare_article`` must be a plain function of the article (it runs in the
+    worker processes); ``write`` takes its results by article id.
+    """
+
+    def prepare_article(self, article: Article) -> FoldedText: ...
+
+    def write(self, items: Sequence[Item], folded: Mapping[str, FoldedText] | None = None) -> None: ...
 
 
 def _quarantine(article: Article, stage: str, exc: BaseException) -> Quarantine:
@@ -163,12 +188,53 @@ def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield batch
 
 
+@dataclass(slots=True)
+class _Pending:
+    """A batch read and triaged, its head stages submitted, not yet written."""
+
+    out: list[Item]  # non-articles and triage rejections, in input order
+    fresh: list[Article]  # the articles to analyse
+    ticket: Future[bytes] | None  # the head stages' work in a worker process
+    size: int  # inputs in the batch (for the progress bar)
+
+
+@dataclass(slots=True)
+class _Tally:
+    """A run's counts so far."""
+
+    seen: int = 0
+    stored: int = 0
+    rejected: int = 0
+    quarantined: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def count(self, items: Iterable[Item]) -> None:
+        for item in items:
+            if isinstance(item, Rejection):
+                self.rejected += 1
+                self.reasons[item.reason] += 1
+            elif isinstance(item, Quarantine):
+                self.quarantined += 1
+                self.reasons[f"quarantined:{item.stage}"] += 1
+            else:
+                self.stored += 1
+
+
 @dataclass
 class Pipeline:
-    """Stages in order, applied in batches; results written to a sink."""
+    """Stages in order, applied in batches; results written to a sink.
+
+    With ``workers`` > 1 the leading stages that declare ``parallel_safe = True`` run
+    in that many worker processes (:mod:`storyline.workers`), working ahead while this
+    process runs the other stages and writes; a run starts its workers only once it has
+    seen ``parallel_from`` articles, so a small run pays no start-up. The stored result
+    is the same either way.
+    """
 
     stages: Sequence[Stage]
     batch_size: int = 64
+    workers: int = 1
+    parallel_from: int = 256
 
     def finish(self, store: object) -> None:
         """End of a run: each stage with a ``finish(store)`` step runs it (storylines)."""
@@ -185,6 +251,13 @@ class Pipeline:
             quarantined.extend(bad)
         return articles, quarantined
 
+    def parallel_stages(self) -> int:
+        """How many leading stages are pure (``parallel_safe``): the ones workers can run."""
+        n = 0
+        while n < len(self.stages) and getattr(self.stages[n], "parallel_safe", False) is True:
+            n += 1
+        return n
+
     def run(
         self,
         items: Iterable[Item],
@@ -193,50 +266,118 @@ class Pipeline:
     ) -> RunSummary:
         """Process every input and write it to ``sink``; return the reconciled counts."""
         started = time.perf_counter()
-        reasons: Counter[str] = Counter()
-        seen = stored = rejected = quarantined = 0
+        tally = _Tally()
         seen_hashes: set[str] = set()
         seen_ids: dict[str, str] = {}
         refused_keys: Counter[str] = Counter()
-        for batch in _batches(items, self.batch_size):
-            seen += len(batch)
-            articles = [x for x in batch if isinstance(x, Article)]
-            out: list[Item] = [x for x in batch if not isinstance(x, Article)]
-            fresh, refused, again = _triage(articles, sink, seen_hashes, seen_ids, refused_keys)
-            out.extend(refused)
-            if again:  # the same input re-run: counted, nothing written
-                rejected += again
-                reasons["duplicate"] += again
-            done, bad = self.process(fresh)
-            out.extend(done)
-            out.extend(bad)
-            for item in out:
-                if isinstance(item, Rejection):
-                    rejected += 1
-                    reasons[item.reason] += 1
-                elif isinstance(item, Quarantine):
-                    quarantined += 1
-                    reasons[f"quarantined:{item.stage}"] += 1
-                else:
-                    stored += 1
-            sink.write(out)
-            if progress is not None:
-                progress(len(batch))
+        head = self.parallel_stages()
+        parallel = self.workers > 1 and head > 0 and can_fork()
+        prepare: Prepare | None = sink.prepare_article if isinstance(sink, FoldingSink) else None
+        pool: WorkerPool | None = None
+        pending: deque[_Pending] = deque()
+        try:
+            for batch in _batches(items, self.batch_size):
+                tally.seen += len(batch)
+                articles = [x for x in batch if isinstance(x, Article)]
+                out: list[Item] = [x for x in batch if not isinstance(x, Article)]
+                fresh, refused, again = _triage(articles, sink, seen_hashes, seen_ids, refused_keys)
+                out.extend(refused)
+                if again:  # the same input re-run: counted, nothing written
+                    tally.rejected += again
+                    tally.reasons["duplicate"] += again
+                if pool is None and parallel and tally.seen > self.parallel_from:
+                    pool = WorkerPool(self.stages[:head], self.workers, prepare)
+                ticket = pool.submit(fresh) if pool is not None and fresh else None
+                pending.append(_Pending(out, fresh, ticket, len(batch)))
+                # the workers hold two batches each while this process finishes the oldest
+                while len(pending) > (2 * self.workers if pool is not None else 0):
+                    self._write(pending.popleft(), pool, head, sink, tally, progress)
+            while pending:
+                self._write(pending.popleft(), pool, head, sink, tally, progress)
+        finally:
+            if pool is not None:
+                pool.close(cancel=bool(pending))  # batches still pending: the run was interrupted
         return RunSummary(
-            seen=seen,
-            stored=stored,
-            rejected=rejected,
-            quarantined=quarantined,
-            reasons=tuple(sorted(reasons.items())),
+            seen=tally.seen,
+            stored=tally.stored,
+            rejected=tally.rejected,
+            quarantined=tally.quarantined,
+            reasons=tuple(sorted(tally.reasons.items())),
             seconds=time.perf_counter() - started,
         )
+
+    def _write(
+        self,
+        job: _Pending,
+        pool: WorkerPool | None,
+        head: int,
+        sink: Sink,
+        tally: _Tally,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        """Finish one batch in input order: head results, the other stages here, write."""
+        out = job.out
+        if pool is None:  # in process: every stage here, the sink folds for itself
+            done, bad = self.process(job.fresh)
+            out.extend(done)
+            out.extend(bad)
+            tally.count(out)
+            sink.write(out)
+        else:
+            result = pool.result(job.ticket, job.fresh) if job.fresh else BatchResult(articles=[])
+            bad = result.failures()
+            done = result.articles
+            for stage in self.stages[head:]:
+                done, failed = apply_stage(stage, done)
+                bad.extend(failed)
+            folded = _still_folded(result, done)
+            out.extend(done)
+            out.extend(bad)
+            tally.count(out)
+            if folded and isinstance(sink, FoldingSink):
+                sink.write(out, folded=folded)
+            else:
+                sink.write(out)
+        if progress is not None:
+            progress(job.size)
+
+
+def _still_folded(result: BatchResult, done: list[Article]) -> dict[str, FoldedText]:
+    """The worker's folded text of each article whose title and text no later stage changed."""
+    if not result.folded:
+        return {}
+    before = {a.id: (a, f) for a, f in zip(result.articles, result.folded, strict=True)}
+    folded: dict[str, FoldedText] = {}
+    for article in done:
+        then = before.get(article.id)
+        if then is not None and then[0].title == article.title and then[0].text == article.text:
+            folded[article.id] = then[1]
+    return folded
 
 
 @dataclass(frozen=True, slots=True)
 class PipelineSettings:
-    """``[pipeline]``: articles analysed together and written in one transaction."""
+    """``[pipeline]``: batches, and the worker processes for the pure stages."""
 
     batch_size: int = 64
+    # processes for the leading parallel-safe stages: "auto" (one per CPU, at most
+    # MAX_AUTO_WORKERS) or a number; 1 runs everything in this process
+    workers: int | str = "auto"
+    # a run starts its workers once it has seen this many articles
+    parallel_from: int = 256
+
+    def __post_init__(self) -> None:
+        fine = self.workers == "auto" or (
+            isinstance(self.workers, int) and not isinstance(self.workers, bool) and self.workers >= 1
+        )
+        if not fine:
+            raise ConfigError(f'[pipeline] workers must be "auto" or a number >= 1, not {self.workers!r}')
+
+    def worker_count(self) -> int:
+        """``workers`` as a number of processes."""
+        if isinstance(self.workers, int):
+            return self.workers
+        return max(1, min(cpu_count(), MAX_AUTO_WORKERS))
 
 
 def _stage_factories(config: Config, store: object | None) -> list[tuple[str, Callable[[], Stage]]]:
@@ -281,4 +422,9 @@ def build_pipeline(config: Config, store: object | None = None, *, upto: str | N
     last = names.index(upto) if upto is not None else len(names) - 1
     stages = [make() for _, make in factories[: last + 1]]
     settings = config.section("pipeline", PipelineSettings)
-    return Pipeline(stages=stages, batch_size=settings.batch_size)
+    return Pipeline(
+        stages=stages,
+        batch_size=settings.batch_size,
+        workers=settings.worker_count(),
+        parallel_from=settings.parallel_from,
+    )

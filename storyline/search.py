@@ -204,12 +204,39 @@ class IndexRow:
     meta: str = ""  # language and month tokens, so filters narrow the match inside FTS5
 
 
-def index_row(article: Article, event_id: str | None = None, story_id: str | None = None) -> IndexRow:
-    """Fold an article for the index; ``event_id``/``story_id`` are the stored links
-    (the columns, which clustering may have changed after the record was written)."""
+@dataclass(frozen=True, slots=True)
+class FoldedText:
+    """An article's title and body folded for the index, and their transliteration.
+
+    The costly, pure part of :func:`index_row` (most of the store's CPU per article):
+    a pipeline worker process computes it so that the process writing the store
+    does not have to (see :mod:`storyline.workers`).
+    """
+
+    title: str
+    body: str
+    latin: str
+
+
+def fold_article(article: Article) -> FoldedText:
+    """The folded title, body and transliteration of ``article``."""
     title = fold(article.title)
     body = fold(article.text)
-    latin = " ".join(x for x in (translit(title), translit(body)) if x)
+    return FoldedText(title=title, body=body, latin=" ".join(x for x in (translit(title), translit(body)) if x))
+
+
+def index_row(
+    article: Article,
+    event_id: str | None = None,
+    story_id: str | None = None,
+    folded: FoldedText | None = None,
+) -> IndexRow:
+    """Fold an article for the index; ``event_id``/``story_id`` are the stored links
+    (the columns, which clustering may have changed after the record was written).
+    ``folded`` is :func:`fold_article` of this very article when already computed."""
+    if folded is None:
+        folded = fold_article(article)
+    title, body, latin = folded.title, folded.body, folded.latin
     ents: list[str] = []
     names: set[tuple[str, str]] = set()
     for ent in article.entities:
@@ -683,6 +710,7 @@ def _entity_marks(article: Article, ids: set[str], window: str) -> list[tuple[in
 
 
 __all__ = [
+    "FoldedText",
     "Hit",
     "IndexRow",
     "ParsedQuery",
@@ -690,6 +718,7 @@ __all__ = [
     "SearchResult",
     "entity_token",
     "fold",
+    "fold_article",
     "fts_expression",
     "index_row",
     "name_key",

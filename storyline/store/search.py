@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from storyline.models import Article, from_json
+from storyline.search import FoldedText, IndexRow
 
 if TYPE_CHECKING:
     from storyline.search import SearchQuery
@@ -173,35 +174,51 @@ class SearchTables:
     def pending_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM search_pending").fetchone()[0])
 
-    def index_pending(self) -> int:
+    def index_pending(
+        self,
+        fresh: Mapping[str, Article] | None = None,
+        folded: Mapping[str, FoldedText] | None = None,
+    ) -> int:
         """Index every article waiting in ``search_pending``; return how many.
 
         Runs in the caller's transaction when there is one (the store's ``write``).
+        ``fresh`` holds articles this transaction has just inserted, which need not be
+        read back and decoded; ``folded`` their text already folded (by a pipeline
+        worker). Other pending articles are read from the table.
         """
         from storyline.search import index_row
 
+        fresh = fresh or {}
+        folded = folded or {}
+        db = self.db
         done = 0
         while True:
-            ids = [r[0] for r in self.db.execute("SELECT article_id FROM search_pending LIMIT ?", (INDEX_CHUNK,))]
+            ids = [r[0] for r in db.execute("SELECT article_id FROM search_pending LIMIT ?", (INDEX_CHUNK,))]
             if not ids:
                 return done
+            rows: list[tuple[str, IndexRow]] = []
+            stored = [i for i in ids if i not in fresh]
+            for i in ids:
+                if i in fresh:
+                    a = fresh[i]
+                    rows.append((i, index_row(a, a.event_id, a.story_id, folded.get(i))))
+            if stored:
+                marks = ",".join("?" * len(stored))
+                sql = f"SELECT id, record, event_id, story_id FROM articles WHERE id IN ({marks})"
+                for article_id, record, event_id, story_id in db.execute(sql, stored).fetchall():
+                    rows.append((article_id, index_row(from_json(record, Article), event_id, story_id)))
+            db.executemany("INSERT OR IGNORE INTO search_docs(article_id) VALUES (?)", [(i,) for i, _ in rows])
             marks = ",".join("?" * len(ids))
-            records = self.db.execute(
-                f"SELECT id, record, event_id, story_id FROM articles WHERE id IN ({marks})", ids
-            ).fetchall()
-            for article_id, record, event_id, story_id in records:
-                row = index_row(from_json(record, Article), event_id, story_id)
-                self.db.execute("INSERT OR IGNORE INTO search_docs(article_id) VALUES (?)", (article_id,))
-                (docid,) = self.db.execute(
-                    "SELECT rowid FROM search_docs WHERE article_id = ?", (article_id,)
-                ).fetchone()
-                self.db.execute("DELETE FROM search_fts WHERE rowid = ?", (docid,))
-                self.db.execute(
-                    "INSERT INTO search_fts(rowid, title, body, latin, ents, meta) VALUES (?,?,?,?,?,?)",
-                    (docid, row.title, row.body, row.latin, row.ents, row.meta),
-                )
-                self.db.executemany("INSERT OR IGNORE INTO search_names(key, entity_id) VALUES (?,?)", row.names)
-            self.db.execute(f"DELETE FROM search_pending WHERE article_id IN ({marks})", ids)
+            docids = dict(db.execute(f"SELECT article_id, rowid FROM search_docs WHERE article_id IN ({marks})", ids))
+            db.executemany("DELETE FROM search_fts WHERE rowid = ?", [(docids[i],) for i, _ in rows])
+            db.executemany(
+                "INSERT INTO search_fts(rowid, title, body, latin, ents, meta) VALUES (?,?,?,?,?,?)",
+                [(docids[i], r.title, r.body, r.latin, r.ents, r.meta) for i, r in rows],
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO search_names(key, entity_id) VALUES (?,?)", [n for _, r in rows for n in r.names]
+            )
+            db.execute(f"DELETE FROM search_pending WHERE article_id IN ({marks})", ids)
             done += len(ids)
 
     def reindex_search(self) -> int:

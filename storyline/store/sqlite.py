@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from storyline.errors import StoreError
 from storyline.models import Article, Quarantine, Rejection, RunSummary, from_json, to_json
+from storyline.search import FoldedText, fold_article
 from storyline.store.entities import EntitiesTables
 from storyline.store.events import EventsTables
 from storyline.store.migrations import all_migrations
@@ -87,6 +88,10 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
         return [r[0] for r in self.db.execute("SELECT name FROM migrations ORDER BY name")]
 
     # -- writing ------------------------------------------------------------
+    # the search index's pure-CPU part, which a pipeline's worker processes compute
+    # for :meth:`write` (``storyline.pipeline.FoldingSink``)
+    prepare_article = staticmethod(fold_article)
+
     def _lookup(self, column: str, keys: Sequence[str], value: str) -> dict[str, str]:
         found: dict[str, str] = {}
         keys = list(keys)
@@ -105,18 +110,20 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
         """The given article ids already stored, each with its content hash."""
         return self._lookup("id", ids, "content_hash")
 
-    def write(self, items: Sequence[Item]) -> None:
-        """Write a batch in one transaction."""
+    def write(self, items: Sequence[Item], folded: Mapping[str, FoldedText] | None = None) -> None:
+        """Write a batch in one transaction, search index included.
+
+        ``folded`` maps an article id to its text already folded for the index (by a
+        pipeline worker, see :mod:`storyline.workers`); the rest is folded here.
+        """
         with self.db:
             for item in items:
-                if isinstance(item, Article):
-                    self._write_article(item)
-                elif isinstance(item, Rejection):
+                if isinstance(item, Rejection):
                     self.db.execute(
                         "INSERT OR REPLACE INTO rejections(input_key, source, reason, detail) VALUES (?,?,?,?)",
                         (item.input_key or f"{item.source}#{item.reason}", item.source, item.reason, item.detail),
                     )
-                else:
+                elif isinstance(item, Quarantine):
                     self.db.execute(
                         "INSERT OR REPLACE INTO quarantine(input_key, source, stage, error, traceback,"
                         " article_id) VALUES (?,?,?,?,?,?)",
@@ -129,30 +136,46 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
                             item.article_id,
                         ),
                     )
-            self.index_pending()  # search index, in the same transaction
+            written = self._write_articles([item for item in items if isinstance(item, Article)])
+            self.index_pending(written, folded or {})  # search index, in the same transaction
 
-    def _write_article(self, a: Article) -> None:
-        taken = self.db.execute("SELECT content_hash FROM articles WHERE id = ?", (a.id,)).fetchone()
-        if taken is not None and taken[0] != a.content_hash:
-            self.db.execute(
-                "INSERT OR REPLACE INTO rejections(input_key, source, reason, detail) VALUES (?,?,?,?)",
-                (
-                    f"{a.source}#{a.content_hash}",
-                    a.source,
-                    "id-conflict",
-                    f"id {a.id!r} already names a different article",
-                ),
-            )
-            return
-        self.db.execute(
+    def _write_articles(self, articles: Sequence[Article]) -> dict[str, Article]:
+        """Insert ``articles``; return the ones this call inserted, by id.
+
+        Rejections and quarantine are written before (see :meth:`write`), so that an
+        input that failed before and now passes leaves those lists here.
+        """
+        if not articles:
+            return {}
+        db = self.db
+        taken = self._lookup("id", [a.id for a in articles], "content_hash")
+        insert = (
             f"INSERT INTO articles(id, content_hash, source, url, {', '.join(_COLUMNS)}, record)"
-            f" VALUES (?,?,?,?,{','.join('?' * len(_COLUMNS))},?) ON CONFLICT(content_hash) DO NOTHING",
-            (a.id, a.content_hash, a.source, a.url, *_values(a)),
+            f" VALUES (?,?,?,?,{','.join('?' * len(_COLUMNS))},?) ON CONFLICT(content_hash) DO NOTHING"
         )
-        # an input that was rejected or quarantined before and now passes leaves those lists
-        keys = (f"{a.source}#{a.content_hash}", a.source)
-        self.db.execute("DELETE FROM quarantine WHERE input_key IN (?, ?)", keys)
-        self.db.execute("DELETE FROM rejections WHERE input_key IN (?, ?)", keys)
+        written: dict[str, Article] = {}
+        cleared: list[tuple[str, str]] = []
+        for a in articles:
+            other = taken.get(a.id)
+            if other is not None and other != a.content_hash:
+                db.execute(
+                    "INSERT OR REPLACE INTO rejections(input_key, source, reason, detail) VALUES (?,?,?,?)",
+                    (
+                        f"{a.source}#{a.content_hash}",
+                        a.source,
+                        "id-conflict",
+                        f"id {a.id!r} already names a different article",
+                    ),
+                )
+                continue
+            if db.execute(insert, (a.id, a.content_hash, a.source, a.url, *_values(a))).rowcount == 1:
+                written[a.id] = a
+                taken[a.id] = a.content_hash  # a second article with this id in the batch is a conflict
+            # an input that was rejected or quarantined before and now passes leaves those lists
+            cleared.append((f"{a.source}#{a.content_hash}", a.source))
+        db.executemany("DELETE FROM quarantine WHERE input_key IN (?, ?)", cleared)
+        db.executemany("DELETE FROM rejections WHERE input_key IN (?, ?)", cleared)
+        return written
 
     def update_articles(self, articles: Sequence[Article]) -> None:
         """Rewrite stored articles (a later stage re-ran over them)."""

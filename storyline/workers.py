@@ -1,0 +1,224 @@
+"""Worker processes for the pure stages at the head of the pipeline.
+
+A stage whose output depends only on the article and the configuration declares
+``parallel_safe = True`` (clean, language). :class:`~storyline.pipeline.Pipeline` runs
+the leading run of such stages here, in a pool of processes, and the stateful stages
+(entity linking against the store's knowledge base, event clustering) in the parent, in
+input order. The workers work ahead on the next batches while the parent runs the
+stateful stages and writes the store.
+
+What crosses the process boundary, both ways, is msgpack (msgspec), not pickle: a
+batch of :class:`~storyline.models.Article` records in, a :class:`BatchResult` out (the
+analysed articles, the rejections and quarantines with their place in the batch, and
+the articles' text folded for the search index, which is pure CPU the store would
+otherwise spend in the parent).
+
+The workers are forked from the parent: they inherit the stages already built (and any
+model the parent has loaded) instead of building and loading their own, and they start
+in milliseconds. Fork needs a POSIX system; elsewhere the pipeline stays in one process.
+A worker that dies (killed, segfault) breaks the pool: the batches it had are run again
+in the parent and a new pool is started for the rest (a few times at most).
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from storyline.models import Article, Quarantine, Rejection
+from storyline.search import FoldedText
+
+if TYPE_CHECKING:
+    from storyline.pipeline import Stage
+
+log = logging.getLogger(__name__)
+
+Prepare = Callable[[Article], FoldedText]
+
+# the pool is given up (the run goes on in one process) after this many worker deaths
+MAX_RESTARTS = 3
+# a worker exits when its parent is gone (killed): checked this often, in seconds
+ORPHAN_CHECK_SECONDS = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What the head stages made of one batch.
+
+    ``rejections`` and ``quarantines`` carry their index in the batch's list of failures
+    (stage by stage, article by article, as :func:`~storyline.pipeline.apply_stage`
+    makes them), so that the parent lists them in the same order as an in-process run.
+    ``folded`` is empty or has one entry per article.
+    """
+
+    articles: list[Article]
+    rejections: list[tuple[int, Rejection]] = field(default_factory=list)
+    quarantines: list[tuple[int, Quarantine]] = field(default_factory=list)
+    folded: list[FoldedText] = field(default_factory=list)
+
+    def failures(self) -> list[Quarantine | Rejection]:
+        """Rejections and quarantines in the order the stages produced them."""
+        both: list[tuple[int, Quarantine | Rejection]] = [*self.rejections, *self.quarantines]
+        return [item for _, item in sorted(both, key=lambda pair: pair[0])]
+
+
+def run_batch(stages: Sequence[Stage], batch: list[Article], prepare: Prepare | None) -> BatchResult:
+    """Run ``stages`` over ``batch`` with failures isolated per article (in a worker or not)."""
+    from storyline.pipeline import apply_stage  # the pipeline imports this module
+
+    failed: list[Quarantine | Rejection] = []
+    articles = batch
+    for stage in stages:
+        articles, bad = apply_stage(stage, articles)
+        failed.extend(bad)
+    rejections = [(i, x) for i, x in enumerate(failed) if isinstance(x, Rejection)]
+    quarantines = [(i, x) for i, x in enumerate(failed) if isinstance(x, Quarantine)]
+    folded = [prepare(a) for a in articles] if prepare is not None else []
+    return BatchResult(articles=articles, rejections=rejections, quarantines=quarantines, folded=folded)
+
+
+# -- inside a worker ---------------------------------------------------------------
+
+_ENCODER = msgspec.msgpack.Encoder()
+_BATCH = msgspec.msgpack.Decoder(list[Article])
+_RESULT = msgspec.msgpack.Decoder(BatchResult)
+
+
+@dataclass(slots=True)
+class _WorkerState:
+    stages: tuple[Stage, ...] = ()
+    prepare: Prepare | None = None
+
+
+_STATE = _WorkerState()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit when the parent is gone: a killed run must not leave workers behind."""
+    while True:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _init_worker(stages: tuple[Stage, ...], prepare: Prepare | None, parent: int) -> None:
+    """Set a forked worker up: keep the inherited stages, leave Ctrl-C to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run and the pool
+    gc.enable()
+    _STATE.stages = stages
+    _STATE.prepare = prepare
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="orphan-check").start()
+
+
+def _work(payload: bytes) -> bytes:
+    """One batch in, its :class:`BatchResult` out (msgpack both ways)."""
+    return _ENCODER.encode(run_batch(_STATE.stages, _BATCH.decode(payload), _STATE.prepare))
+
+
+# -- in the parent -----------------------------------------------------------------
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked here (POSIX systems)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class WorkerPool:
+    """Forked processes running ``stages`` on batches, results fetched in order.
+
+    :meth:`submit` hands a batch to the pool and returns a ticket; :meth:`result`
+    waits for that batch's :class:`BatchResult`. If the pool broke (a worker died), the
+    batch is run here in the parent instead, and the next :meth:`submit` starts a new
+    pool — up to :data:`MAX_RESTARTS` times, then everything stays in the parent.
+    """
+
+    def __init__(self, stages: Sequence[Stage], workers: int, prepare: Prepare | None = None) -> None:
+        self.stages = tuple(stages)
+        self.workers = workers
+        self.prepare = prepare
+        self.restarts = 0
+        self._executor: ProcessPoolExecutor | None = None
+        self._start()
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context("fork")
+        # objects alive now are shared with the workers: frozen, a worker's garbage
+        # collector does not write to them, so their pages stay shared (copy-on-write)
+        gc.freeze()
+        try:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(self.stages, self.prepare, os.getpid()),
+            )
+            # with fork, every worker is started by the first submit, here: under the freeze
+            self._executor.submit(int).result()
+        finally:
+            gc.unfreeze()
+        log.info("started %d worker processes for %s", self.workers, ", ".join(_names(self.stages)))
+
+    @property
+    def alive(self) -> bool:
+        """Whether batches still go to worker processes."""
+        return self._executor is not None
+
+    def submit(self, batch: list[Article]) -> Future[bytes] | None:
+        """Hand ``batch`` to a worker; ``None`` when the pool is gone (run it here)."""
+        if self._executor is None and self.restarts < MAX_RESTARTS:
+            self.restarts += 1
+            log.warning("restarting the worker pool (%d of %d)", self.restarts, MAX_RESTARTS)
+            self._start()
+        if self._executor is None:
+            return None
+        try:
+            return self._executor.submit(_work, _ENCODER.encode(batch))
+        except BrokenProcessPool:
+            self._broken()
+            return None
+
+    def result(self, ticket: Future[bytes] | None, batch: list[Article]) -> BatchResult:
+        """The result for ``batch`` (submitted as ``ticket``), from its worker or from here."""
+        if ticket is not None:
+            try:
+                return _RESULT.decode(ticket.result())
+            except BrokenProcessPool:
+                self._broken()
+                log.warning("a worker process died; its batch of %d articles runs in the parent", len(batch))
+        return run_batch(self.stages, batch, self.prepare)
+
+    def _broken(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    def close(self, *, cancel: bool = False) -> None:
+        """Stop the workers and wait for them to exit. ``cancel`` drops the batches not
+        started yet (Ctrl-C: a worker finishes the batch it has, a fraction of a second)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=cancel)
+            self._executor = None
+
+
+def _names(stages: Sequence[Stage]) -> list[str]:
+    return [stage.name for stage in stages]
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1

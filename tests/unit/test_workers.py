@@ -1,0 +1,213 @@
+"""The worker pool inside the pipeline: order, failures, dead workers, same results as one process."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from storyline.config import Config
+from storyline.errors import ConfigError, RejectedInput
+from storyline.ingest import read_inputs
+from storyline.models import Article, Quarantine, Rejection, replace
+from storyline.pipeline import Item, MapStage, Pipeline, PipelineSettings, build_pipeline
+from storyline.store import SQLiteStore
+from storyline.workers import BatchResult, WorkerPool, can_fork, run_batch
+from tests.ingest_samples import ARTICLES, write
+from tests.unit.test_pipeline import ListSink
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes are forked (POSIX only)")
+
+PARENT = os.getpid()
+
+
+class Shout(MapStage):
+    """Pure: upper-cases the text, notes the process it ran in; fails on 'boom', rejects 'nothing'."""
+
+    name = "shout"
+    parallel_safe = True
+
+    def __call__(self, article: Article) -> Article:
+        if "boom" in article.raw:
+            raise ZeroDivisionError("boom")
+        if "nothing" in article.raw:
+            raise RejectedInput("empty", "nothing to keep")
+        return replace(article, text=article.raw.upper(), author=str(os.getpid()))
+
+
+class Mortal(MapStage):
+    """Pure, but kills the worker process that meets 'die' (in the parent it passes)."""
+
+    name = "mortal"
+    parallel_safe = True
+
+    def __call__(self, article: Article) -> Article:
+        if "die" in article.raw and os.getpid() != PARENT:
+            os._exit(3)
+        return article
+
+
+class Ledger(MapStage):
+    """Stateful (not parallel-safe): numbers the articles in the order it sees them."""
+
+    name = "ledger"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def __call__(self, article: Article) -> Article:
+        self.seen.append(article.id)
+        return replace(article, title=f"#{len(self.seen)}", author=f"{article.author}@{os.getpid()}")
+
+
+def art(raw: str) -> Article:
+    return Article(id=raw, content_hash=f"h-{raw}", source=f"{raw}.txt", raw=raw)
+
+
+def inputs(n: int, odd: dict[int, str] | None = None) -> list[Item]:
+    odd = odd or {}
+    return [art(f"{odd.get(i, 'line')} {i}") for i in range(n)]
+
+
+def run(items: list[Item], *, workers: int, parallel_from: int = 0, extra: tuple[MapStage, ...] = ()) -> ListSink:
+    sink = ListSink()
+    ledger = Ledger()
+    summary = Pipeline([Shout(), *extra, ledger], batch_size=4, workers=workers, parallel_from=parallel_from).run(
+        items, sink
+    )
+    assert summary.reconciles and summary.seen == len(items)
+    assert ledger.seen == [a.id for a in sink.items if isinstance(a, Article)]  # input order
+    return sink
+
+
+def comparable(items: list[Item]) -> list[object]:
+    """Written items without the process ids the test stages note."""
+    out: list[object] = []
+    for item in items:
+        if isinstance(item, Article):
+            out.append(replace(item, author=None))
+        elif isinstance(item, Quarantine):
+            out.append((item.source, item.stage, item.error, item.input_key))
+        else:
+            out.append(item)
+    return out
+
+
+def test_pure_stages_run_in_workers_in_input_order() -> None:
+    sink = run(inputs(40), workers=2)
+    done = [a for a in sink.items if isinstance(a, Article)]
+    assert [a.id for a in done] == [f"line {i}" for i in range(40)]
+    head_pids = {int(a.author.split("@")[0]) for a in done if a.author}
+    tail_pids = {int(a.author.split("@")[1]) for a in done if a.author}
+    assert head_pids - {PARENT}, "no article went through a worker process"
+    assert tail_pids == {PARENT}  # the stateful stage stays in the parent
+
+
+def test_same_items_as_in_process() -> None:
+    odd = {3: "boom", 7: "nothing", 18: "boom", 30: "nothing"}
+    one = run(inputs(40, odd), workers=1)
+    two = run(inputs(40, odd), workers=2)
+    assert comparable(two.items) == comparable(one.items)
+
+
+def test_a_failure_in_a_worker_quarantines_that_article_only() -> None:
+    sink = run(inputs(24, {5: "boom", 6: "nothing"}), workers=2)
+    bad = [x for x in sink.items if isinstance(x, Quarantine)]
+    assert [(q.source, q.stage) for q in bad] == [("boom 5.txt", "shout")]
+    assert "ZeroDivisionError: boom" in bad[0].traceback
+    assert [r.reason for r in sink.items if isinstance(r, Rejection)] == ["empty"]
+    assert sum(isinstance(a, Article) for a in sink.items) == 22
+
+
+def test_a_dead_worker_loses_no_article(caplog: pytest.LogCaptureFixture) -> None:
+    odd = {9: "die"}
+    one = run(inputs(32, odd), workers=1, extra=(Mortal(),))
+    two = run(inputs(32, odd), workers=2, extra=(Mortal(),))
+    assert comparable(two.items) == comparable(one.items)
+    assert "worker process died" in caplog.text
+    assert not multiprocessing.active_children()
+
+
+def test_a_small_run_stays_in_process() -> None:
+    sink = run(inputs(12), workers=2, parallel_from=256)
+    assert {a.author for a in sink.items if isinstance(a, Article)} == {f"{PARENT}@{PARENT}"}
+
+
+def test_an_interrupted_run_stops_its_workers() -> None:
+    def interrupted() -> Iterator[Item]:
+        for i, item in enumerate(inputs(40)):
+            if i == 30:
+                raise KeyboardInterrupt
+            yield item
+
+    sink = ListSink()
+    with pytest.raises(KeyboardInterrupt):
+        Pipeline([Shout(), Ledger()], batch_size=4, workers=2, parallel_from=0).run(interrupted(), sink)
+    assert not multiprocessing.active_children()
+    written = [a.id for a in sink.items if isinstance(a, Article)]
+    assert written == [f"line {i}" for i in range(len(written))]  # whole batches, in order
+    assert len(written) % 4 == 0
+
+
+def test_pool_results_match_run_batch_here() -> None:
+    batch = [art("alpha"), art("boom x"), art("nothing y"), art("omega")]
+    here = run_batch([Shout()], batch, None)
+    pool = WorkerPool([Shout()], workers=1)
+    try:
+        there = pool.result(pool.submit(batch), batch)
+    finally:
+        pool.close()
+    assert isinstance(there, BatchResult)
+    assert [a.text for a in there.articles] == [a.text for a in here.articles] == ["ALPHA", "OMEGA"]
+    assert [type(x).__name__ for x in there.failures()] == ["Quarantine", "Rejection"]
+
+
+def test_workers_setting() -> None:
+    assert PipelineSettings(workers=3).worker_count() == 3
+    assert 1 <= PipelineSettings().worker_count() <= 4
+    with pytest.raises(ConfigError):
+        PipelineSettings(workers="many")
+    with pytest.raises(ConfigError):
+        PipelineSettings(workers=0)
+    config = Config.load(pipeline={"workers": 2})
+    assert build_pipeline(config, upto="clean").workers == 2
+
+
+def _dump(db: Path) -> tuple[list[tuple[object, ...]], ...]:
+    con = sqlite3.connect(db)
+    try:
+        return (
+            con.execute(
+                "SELECT id, content_hash, source, title, text, language, record FROM articles ORDER BY id"
+            ).fetchall(),
+            con.execute(
+                "SELECT d.article_id, f.title, f.body, f.latin, f.meta FROM search_fts f"
+                " JOIN search_docs d ON d.rowid = f.rowid ORDER BY d.article_id"
+            ).fetchall(),
+            con.execute("SELECT input_key, reason FROM rejections ORDER BY input_key").fetchall(),
+            con.execute("SELECT count(*) FROM search_pending").fetchall(),
+        )
+    finally:
+        con.close()
+
+
+def test_the_store_is_the_same_with_workers(tmp_path: Path) -> None:
+    """Clean + language + the search index's folding in workers: the same database."""
+    for i in range(60):
+        _, title, body = ARTICLES[i % len(ARTICLES)]
+        write(tmp_path / "in" / f"{i:03d}.txt", "" if i == 13 else f"{title} {i}\n\n{body} ({i})\n")
+    dumps = []
+    for workers in (1, 2):
+        config = Config.load(pipeline={"workers": workers, "parallel_from": 0, "batch_size": 8})
+        db = tmp_path / f"w{workers}.db"
+        with SQLiteStore(db) as store:
+            pipeline = build_pipeline(config, store, upto="language")
+            summary = pipeline.run(read_inputs([str(tmp_path / "in")], config=config), store)
+        assert (summary.seen, summary.stored, summary.rejected) == (60, 59, 1)
+        dumps.append(_dump(db))
+    assert dumps[0] == dumps[1]
+    assert len(dumps[0][1]) == 59 and dumps[0][3] == [(0,)]
