@@ -18,14 +18,14 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from typing import Protocol, runtime_checkable
 
 from storyline.config import Config
 from storyline.errors import ConfigError, RejectedInput
 from storyline.models import Article, Quarantine, Rejection, RunSummary
 from storyline.search import FoldedText
-from storyline.workers import BatchResult, Prepare, WorkerPool, can_fork, cpu_count
+from storyline.workers import BatchResult, WorkerPool, can_fork, cpu_count
 
 log = logging.getLogger(__name__)
 
@@ -226,9 +226,9 @@ class Pipeline:
 
     With ``workers`` > 1 the leading stages that declare ``parallel_safe = True`` run
     in that many worker processes (:mod:`storyline.workers`), working ahead while this
-    process runs the other stages and writes; a run starts its workers only once it has
-    seen ``parallel_from`` articles, so a small run pays no start-up. The stored result
-    is the same either way.
+    process runs the other stages and writes. A run reads ``parallel_from`` inputs ahead
+    and starts workers only when there are more, so a small run pays no start-up. The
+    stored result is the same either way.
     """
 
     stages: Sequence[Stage]
@@ -271,9 +271,15 @@ class Pipeline:
         seen_ids: dict[str, str] = {}
         refused_keys: Counter[str] = Counter()
         head = self.parallel_stages()
-        parallel = self.workers > 1 and head > 0 and can_fork()
-        prepare: Prepare | None = sink.prepare_article if isinstance(sink, FoldingSink) else None
         pool: WorkerPool | None = None
+        if self.workers > 1 and head > 0 and can_fork():
+            # read ahead: a run with fewer inputs than parallel_from stays in this process
+            items = iter(items)
+            first = list(islice(items, self.parallel_from + 1))
+            if len(first) > self.parallel_from:
+                prepare = sink.prepare_article if isinstance(sink, FoldingSink) else None
+                pool = WorkerPool(self.stages[:head], self.workers, prepare)
+            items = chain(first, items)
         pending: deque[_Pending] = deque()
         try:
             for batch in _batches(items, self.batch_size):
@@ -285,8 +291,6 @@ class Pipeline:
                 if again:  # the same input re-run: counted, nothing written
                     tally.rejected += again
                     tally.reasons["duplicate"] += again
-                if pool is None and parallel and tally.seen > self.parallel_from:
-                    pool = WorkerPool(self.stages[:head], self.workers, prepare)
                 ticket = pool.submit(fresh) if pool is not None and fresh else None
                 pending.append(_Pending(out, fresh, ticket, len(batch)))
                 # the workers hold two batches each while this process finishes the oldest
@@ -363,7 +367,7 @@ class PipelineSettings:
     # processes for the leading parallel-safe stages: "auto" (one per CPU, at most
     # MAX_AUTO_WORKERS) or a number; 1 runs everything in this process
     workers: int | str = "auto"
-    # a run starts its workers once it has seen this many articles
+    # a run with at most this many inputs stays in one process
     parallel_from: int = 256
 
     def __post_init__(self) -> None:

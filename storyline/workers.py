@@ -30,7 +30,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -194,14 +194,15 @@ class WorkerPool:
         if ticket is not None:
             try:
                 return _RESULT.decode(ticket.result())
-            except BrokenProcessPool:
+            except (BrokenProcessPool, CancelledError):  # cancelled: dropped with a broken pool
                 self._broken()
-                log.warning("a worker process died; its batch of %d articles runs in the parent", len(batch))
+                log.warning("a worker process died; a batch of %d articles runs in the parent", len(batch))
         return run_batch(self.stages, batch, self.prepare)
 
     def _broken(self) -> None:
+        """Drop a broken pool (its other workers are stopped and joined here)."""
         if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
     def close(self, *, cancel: bool = False) -> None:
