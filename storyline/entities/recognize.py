@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from storyline.entities.knowledge import NOUN_CAPITALISING, Cues, CueSet, Gazetteer, GazetteerEntry, cues_for
+from storyline.entities.knowledge import NOUN_CAPITALISING, Cues, Gazetteer, GazetteerEntry, cues_for
+from storyline.entities.lexicon import german_adjective, in_dictionary, zipf
 from storyline.entities.normalize import fold_key, name_key, token_key
 from storyline.models import EntityType, Field
 
@@ -108,35 +109,6 @@ class Mention:
     person_cue: bool = False  # a title or role word stands before it
 
 
-@lru_cache(maxsize=1)
-def _wordfreq_languages() -> frozenset[str]:
-    from wordfreq import available_languages
-
-    return frozenset(available_languages())
-
-
-_WF_ALIAS = {"hr": "sh", "sr": "sh", "bs": "sh", "no": "nb"}
-
-
-@lru_cache(maxsize=500_000)
-def zipf(word: str, lang: str | None) -> float:
-    """Zipf frequency of a lower-case word in ``lang`` (0 when wordfreq has no list for it)."""
-    from wordfreq import zipf_frequency
-
-    code = _WF_ALIAS.get(lang or "", lang or "")
-    if code not in _wordfreq_languages():
-        return 0.0
-    return float(zipf_frequency(word, code))
-
-
-@lru_cache(maxsize=100_000)
-def _german_lemma_is_lower(word: str) -> bool:
-    import simplemma
-
-    lemma = simplemma.lemmatize(word, lang="de")
-    return bool(lemma) and lemma[0].islower() and lemma.lower() != word.lower()
-
-
 @lru_cache(maxsize=200_000)
 def german_namelike(word: str) -> bool:
     """Is a capitalised German word a name part rather than a common noun?
@@ -157,17 +129,6 @@ def german_namelike(word: str) -> bool:
 def _common_tail(low: str) -> bool:
     """A German compound ending in a common noun ("söldnergruppe", "nachrichtenagentur")."""
     return any(zipf(low[cut:], "de") >= 3.0 for cut in range(3, len(low) - 3))
-
-
-@lru_cache(maxsize=100_000)
-def _in_dictionary(word: str, lang: str | None) -> bool:
-    """simplemma knows ``word`` as a word of ``lang`` (False for languages it lacks)."""
-    import simplemma
-
-    try:
-        return bool(simplemma.is_known(word, lang=lang or "en"))
-    except ValueError:
-        return False
 
 
 def _split_token(text: str, start: int, gazetteer: Gazetteer) -> list[tuple[str, int]]:
@@ -250,6 +211,46 @@ def _is_upper_word(t: str) -> bool:
     return len(t) > 1 and t.isupper()
 
 
+def _word_edge(ch: str) -> bool:
+    """Could ``ch`` continue a word (letters, digits, ``_``, apostrophes, hyphens)?"""
+    return ch.isalnum() or ch in "_'’-"
+
+
+def _whole_words(text: str, word: str) -> list[int]:
+    """Offsets where ``word`` stands in ``text`` as a whole word."""
+    found = []
+    size = len(word)
+    start = text.find(word)
+    while start >= 0:
+        end = start + size
+        if (start == 0 or not _word_edge(text[start - 1])) and (end == len(text) or not _word_edge(text[end])):
+            found.append(start)
+        start = text.find(word, start + 1)
+    return found
+
+
+def _adjective(word: str, endings: tuple[str, ...]) -> bool:
+    """Does ``word`` end like an adjective of the text's language (and not like a surname)?"""
+    if not endings:
+        return False
+    low = word.lower()
+    return low.endswith(endings) and not _SURNAME_STEM.search(low)
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """What one call of :meth:`Recognizer.find` knows about its text (kept off the
+    recognizer, so that one recognizer may serve several callers)."""
+
+    text: str
+    lang: str | None
+    tokens: list[Token]
+    cues: Cues
+    lower_words: frozenset[str]  # the words written in lower case somewhere in the text
+    mid_keys: frozenset[str]  # keys of the capitalised words inside sentences
+    adjectives: tuple[str, ...]  # adjective endings of the language (empty: none known)
+
+
 class Recognizer:
     """Finds mentions in one text of one language.
 
@@ -268,10 +269,6 @@ class Recognizer:
         self.known = known or (lambda key: False)
         self.known_lower = known_lower or (lambda key: False)
         self.known_single = known_single or (lambda key: False)
-        self.titles: CueSet | None = None
-        self.lang: str | None = None
-        self.text = ""
-        self.adjectives = False
 
     def find(self, text: str, lang: str | None, field: Field = "text") -> list[Mention]:
         if not text or not any(c.isupper() for c in text[:200_000]):
@@ -280,23 +277,26 @@ class Recognizer:
         if not tokens:
             return []
         cues = cues_for(lang)
-        self.titles = cues.titles
-        self.lang = lang
-        self.text = text
-        self.adjectives = (lang or "") in _ADJECTIVE_ENDINGS
-        lower_words = {w for w in _ANY_WORD.findall(text) if w[0].islower()}
+        ctx = _Text(
+            text,
+            lang,
+            tokens,
+            cues,
+            frozenset(w for w in _ANY_WORD.findall(text) if w[0].islower()),
+            frozenset(token_key(t.text) for t in tokens if not t.initial),
+            _ADJECTIVE_ENDINGS.get(lang or "", ()),
+        )
         nouns = (lang or "") in NOUN_CAPITALISING
         n = len(tokens)
         # 0 no, 1 weak, 2 strong; the gazetteer spans come first
         level = [0] * n
         gaz_span: dict[int, tuple[int, int, GazetteerEntry]] = {}  # token -> (next token, end, entry)
         caps = [_is_upper_word(t.text) for t in tokens]
-        mid_keys = {token_key(t.text) for t in tokens if not t.initial}
         i = 0
         while i < n:
             t = tokens[i]
             if len(t.text) > 1:
-                hit = self._gazetteer_span(text, tokens, i, lang, lower_words, mid_keys)
+                hit = self._gazetteer_span(ctx, i)
                 if hit is not None:
                     end_char, entry = hit
                     j = i + 1
@@ -357,7 +357,7 @@ class Recognizer:
                 not self._capital_next_to(tokens, i)
                 and not w.isupper()
                 and zipf(w.lower(), lang) >= 4.0
-                and (w.lower() in lower_words or (zipf(w.lower(), lang) >= 4.5 and _in_dictionary(w.lower(), lang)))
+                and (w.lower() in ctx.lower_words or (zipf(w.lower(), lang) >= 4.5 and in_dictionary(w.lower(), lang)))
                 and not self.known(token_key(w))
             ):
                 level[i] = 0  # a common word: written in lower case elsewhere here, or in the dictionary ("Съюза")
@@ -374,14 +374,14 @@ class Recognizer:
             z = zipf(low, lang)
             if key in strong_keys or (self.known(key) and z < 3.0):
                 level[i] = 2
-            elif not nouns and z < 2.5 and low not in lower_words and not (caps[i] and len(w) > 4):
+            elif not nouns and z < 2.5 and low not in ctx.lower_words and not (caps[i] and len(w) > 4):
                 level[i] = 2  # a rare word never written in lower case here
             elif (
                 i + 1 < n
                 and level[i + 1] >= 2
                 and tokens[i + 1].gap in _SPACE
                 and z < (3.5 if t.initial else 4.0)
-                and low not in lower_words
+                and low not in ctx.lower_words
                 and not tokens[i + 1].text.isupper()
                 and not (nouns and _common_tail(low))
             ):
@@ -392,7 +392,7 @@ class Recognizer:
                 and i + 1 < n
                 and tokens[i + 1].gap in _SPACE
                 and tokens[i + 1].text[0].isupper()
-                and _german_lemma_is_lower(w)
+                and german_adjective(w)
             ):
                 level[i] = 2  # "das Europäische Parlament": a capitalised adjective opens a name
                 if level[i + 1] == 1:
@@ -400,42 +400,36 @@ class Recognizer:
         for i in calendar_later:
             if level[i - 1] >= 2 and not level[i]:
                 level[i] = 2  # "Theresa May" where "Theresa" was confirmed only later
-        mentions = self._spans(text, tokens, level, gaz_span, cues, field)
-        return mentions + self._lower_case_names(text, lower_words, strong_keys, lang, field)
+        mentions = self._spans(ctx, level, gaz_span, field)
+        return mentions + self._lower_case_names(ctx, strong_keys, field)
 
-    def _lower_case_names(
-        self, text: str, lower_words: set[str], strong_keys: set[str], lang: str | None, field: Field
-    ) -> list[Mention]:
+    @staticmethod
+    def _lower_case_names(ctx: _Text, strong_keys: set[str], field: Field) -> list[Mention]:
         """Names the press also writes in lower case ("brexitu"): a rare word whose key is a
         name capitalised inside a sentence elsewhere in this text. (Trying the knowledge base
         as well, with simplemma's dictionary to keep common nouns out, lost more precision
         on BSNLP than it gained recall.)"""
+        if not strong_keys:
+            return []
+        lang, text = ctx.lang, ctx.text
         out: list[Mention] = []
-        for w in sorted(lower_words):  # a set: sorted, for the same mentions in every process
-            if len(w) < 4 or zipf(w, lang) >= 3.5:
+        # sorted (a set's order differs between processes), keys first: cheaper than the frequency
+        for w in sorted(w for w in ctx.lower_words if len(w) >= 4 and token_key(w) in strong_keys):
+            if zipf(w, lang) >= 3.5:
                 continue
             key = token_key(w)
-            if key not in strong_keys:
-                continue
-            for m in re.finditer(r"(?<![\w'’-])" + re.escape(w) + r"(?![\w'’-])", text):
-                out.append(Mention(w, m.start(), m.end(), field, (w,), key, "MISC", None, False))
+            for start in _whole_words(text, w):
+                out.append(Mention(w, start, start + len(w), field, (w,), key, "MISC", None, False))
         return out
 
-    def _gazetteer_span(
-        self,
-        text: str,
-        tokens: list[Token],
-        i: int,
-        lang: str | None,
-        lower_words: set[str],
-        mid_keys: set[str],
-    ) -> tuple[int, GazetteerEntry] | None:
+    def _gazetteer_span(self, ctx: _Text, i: int) -> tuple[int, GazetteerEntry] | None:
         """Longest gazetteer name starting at token ``i``; returns its end offset and entry.
 
         The name may go on over lower-case words ("Evropská unie", "Isle of Man").
         """
         gaz = self.gazetteer
-        t = tokens[i]
+        text = ctx.text
+        t = ctx.tokens[i]
         if gaz.may_start(t.text):
             words, ends = [t.text], [t.end]
             pos = t.end
@@ -451,13 +445,12 @@ class Recognizer:
                 hit = gaz.lookup(words[:size])
                 if hit is not None:
                     return ends[size - 1], hit
-        entry = self._gazetteer_word(tokens, i, lang, lower_words, mid_keys)
+        entry = self._gazetteer_word(ctx, i)
         return (t.end, entry) if entry is not None else None
 
-    def _gazetteer_word(
-        self, tokens: list[Token], i: int, lang: str | None, lower_words: set[str], mid_keys: set[str]
-    ) -> GazetteerEntry | None:
+    def _gazetteer_word(self, ctx: _Text, i: int) -> GazetteerEntry | None:
         """One word in the gazetteer, unless the context says it is a common word or a name part."""
+        tokens, lang = ctx.tokens, ctx.lang
         t = tokens[i]
         found = self.gazetteer.match([t.text])
         if found is None:
@@ -467,7 +460,7 @@ class Recognizer:
         if how == "acronym":
             return hit
         low = w.lower()
-        if low in lower_words:
+        if low in ctx.lower_words:
             return None  # written in lower case elsewhere here: a common word
         if hit.priority < 10**9 and (low in self.gazetteer.non_entities or low in _CALENDAR):
             return None  # "March" the month, not Marka the town
@@ -481,30 +474,24 @@ class Recognizer:
         if city and uninformative and z >= 3.5 and hit.priority < 1_000_000:
             return None
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if city and nxt is not None and nxt.gap in _SPACE and self._org_word(nxt.text, lang):
+        if city and nxt is not None and nxt.gap in _SPACE and self._org_word(nxt.text, ctx.cues):
             return None  # "Xinhua news agency": a name before an organisation word
-        if t.initial and token_key(w) not in mid_keys and (z >= 5.0 or (z >= 3.5 and hit.priority < 1_000_000)):
+        if t.initial and token_key(w) not in ctx.mid_keys and (z >= 5.0 or (z >= 3.5 and hit.priority < 1_000_000)):
             return None  # "Most", "Man" starting a sentence
-        if city and self.adjectives and self._adjective(w):
-            nxt_word = _NEXT_WORD.match(self.text, t.end)
+        if city and ctx.adjectives and _adjective(w, ctx.adjectives):
+            nxt_word = _NEXT_WORD.match(ctx.text, t.end)
             if nxt_word is not None and nxt_word.group(1)[:1].islower():
                 return None  # "Северный поток": an adjective opening a name, not the town Severny
-        prev_adjective = i > 0 and t.gap in _SPACE and not tokens[i - 1].initial and self._adjective(tokens[i - 1].text)
+        prev_adjective = (
+            i > 0 and t.gap in _SPACE and not tokens[i - 1].initial and _adjective(tokens[i - 1].text, ctx.adjectives)
+        )
         if hit.priority < 10**12 and (
-            self._name_neighbour(tokens, i + 1, i)
-            or (city and how != "key" and self._name_neighbour(tokens, i - 1, i))
+            self._name_neighbour(ctx, i + 1, i)
+            or (city and how != "key" and self._name_neighbour(ctx, i - 1, i))
             or prev_adjective
         ):
             return None  # "Vladimirs Putins", "Asia Bibi", "Irlandii Północnej": part of a longer name
         return hit
-
-    def _adjective(self, word: str) -> bool:
-        """Does ``word`` end like an adjective of the text's language (and not like a surname)?"""
-        endings = _ADJECTIVE_ENDINGS.get(self.lang or "")
-        if not endings:
-            return False
-        low = word.lower()
-        return low.endswith(endings) and not _SURNAME_STEM.search(low)
 
     @staticmethod
     def _capital_next_to(tokens: list[Token], i: int) -> bool:
@@ -514,11 +501,12 @@ class Recognizer:
         return i + 1 < len(tokens) and tokens[i + 1].gap in _SPACE
 
     @staticmethod
-    def _org_word(word: str, lang: str | None) -> bool:
-        return word[0].islower() and cues_for(lang).org.match(word)
+    def _org_word(word: str, cues: Cues) -> bool:
+        return word[0].islower() and cues.org.match(word)
 
-    def _name_neighbour(self, tokens: list[Token], k: int, i: int) -> bool:
+    def _name_neighbour(self, ctx: _Text, k: int, i: int) -> bool:
         """Token ``k`` next to ``i`` (single space) is a capitalised word, not a country's name."""
+        tokens = ctx.tokens
         if k < 0 or k >= len(tokens):
             return False
         later = tokens[max(k, i)]
@@ -527,9 +515,9 @@ class Recognizer:
         w = tokens[k].text
         if len(w) < 2 or not w[0].isupper() or w.isupper() or w.lower() in self.gazetteer.non_entities:
             return False
-        if tokens[k].initial and zipf(w.lower(), self.lang) >= 4.0:
+        if tokens[k].initial and zipf(w.lower(), ctx.lang) >= 4.0:
             return False  # a common word starting the sentence ("Στην Κίνα")
-        if self.titles is not None and self.titles.match(w):
+        if ctx.cues.titles.match(w):
             return False
         hit = self.gazetteer.match([w])
         if hit is None:
@@ -539,14 +527,9 @@ class Recognizer:
         return hit[0].priority < 10**9 or (mine is not None and mine[0].priority < 10**9)
 
     def _spans(
-        self,
-        text: str,
-        tokens: list[Token],
-        level: list[int],
-        gaz_span: dict[int, tuple[int, int, GazetteerEntry]],
-        cues: Cues,
-        field: Field,
+        self, ctx: _Text, level: list[int], gaz_span: dict[int, tuple[int, int, GazetteerEntry]], field: Field
     ) -> list[Mention]:
+        text, tokens, cues = ctx.text, ctx.tokens, ctx.cues
         out: list[Mention] = []
         n = len(tokens)
         i = 0
@@ -588,11 +571,11 @@ class Recognizer:
             first = tokens[i]
             if j == i + 1 and following[:1].islower():
                 if (
-                    self.adjectives
+                    ctx.adjectives
                     and not first.initial
                     and len(following) >= 3
-                    and self._adjective(first.text)
-                    and zipf(following.lower(), self.lang) < 5.5
+                    and _adjective(first.text, ctx.adjectives)
+                    and zipf(following.lower(), ctx.lang) < 5.5
                 ):
                     end = nxt.end()  # type: ignore[union-attr]  # "Верховный суд": a capitalised adjective opens a name
                     kind = "ORG" if cues.org.match(following) else ("LOC" if cues.loc.match(following) else None)

@@ -1,0 +1,131 @@
+"""Build ``storyline/entities/data/lexicon.json.gz``: what simplemma says about the words recognition asks of it.
+
+    python scripts/build_lexicon.py
+
+The entity stage asks simplemma two questions (see ``storyline/entities/lexicon.py``).
+Loading simplemma's dictionaries costs ≈2 s and hundreds of MB per language at run time,
+for a few hundred answers; the answers for every word the stage can ask about are
+computed here once, from the installed simplemma and wordfreq packages:
+
+1. ``not_in_dictionary[lang]``: for each language simplemma supports and wordfreq has a
+   list for, the words of Zipf ≥ 4.5 in wordfreq's list (frequency band ≤ 450) that
+   ``simplemma.is_known`` rejects. The stage asks only about words that frequent, so
+   every other frequent word of one wordfreq token is known. wordfreq's keys are
+   case-folded: a Greek word ending in σ is asked about as written (final ς), a German
+   "ss" also as "ß".
+   ``compounds_in_dictionary[lang]``: the entries of simplemma's dictionary that are not
+   one token for wordfreq ("най-доброто") but as frequent as that once wordfreq combines
+   their parts (lower case, as the stage asks).
+2. ``german_adjectives``: the words of wordfreq's German list whose capitalised form
+   simplemma lemmatises to a different, lower-case lemma ("Europäische" → "europäisch").
+
+Re-run after upgrading simplemma or wordfreq. Prints the counts and the file size.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import sys
+import time
+from importlib.metadata import version
+from itertools import product
+from pathlib import Path
+
+import simplemma
+from simplemma.strategies.dictionaries.dictionary_factory import DEFAULT_DICTIONARY_FACTORY, SUPPORTED_LANGUAGES
+from wordfreq import available_languages, read_cBpack, zipf_frequency
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "storyline" / "entities" / "data" / "lexicon.json.gz"
+sys.path.insert(0, str(ROOT))
+
+from storyline.entities.lexicon import DICTIONARY_MIN_ZIPF, WF_ALIAS  # noqa: E402
+
+MAX_BAND = round((9 - DICTIONARY_MIN_ZIPF) * 100)  # zipf = 9 - band / 100
+
+
+def spellings(word: str, lang: str) -> list[str]:
+    """The ways a case-folded wordfreq key may be written in running text."""
+    out = [word]
+    if lang == "el" and word.endswith("σ"):
+        out.append(word[:-1] + "ς")
+    if lang == "de" and "ss" in word and word.count("ss") <= 3:
+        parts = word.split("ss")
+        for joins in product(("ss", "ß"), repeat=len(parts) - 1):
+            spelt = parts[0] + "".join(j + p for j, p in zip(joins, parts[1:], strict=True))
+            if spelt != word:
+                out.append(spelt)
+    return out
+
+
+def not_in_dictionary(paths: dict[str, str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for lang in sorted(SUPPORTED_LANGUAGES):
+        code = WF_ALIAS.get(lang, lang)
+        if code not in paths:
+            continue
+        started = time.perf_counter()
+        pack = read_cBpack(paths[code])
+        frequent = [w for bucket in pack[: MAX_BAND + 1] for w in bucket]
+        unknown = [w for w in frequent if not any(simplemma.is_known(s, lang=lang) for s in spellings(w, lang))]
+        out[lang] = sorted(unknown)
+        print(f"{lang}: {len(frequent)} frequent words, {len(unknown)} unknown ({time.perf_counter() - started:.1f} s)")
+    return out
+
+
+def compounds_in_dictionary(paths: dict[str, str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for lang in sorted(SUPPORTED_LANGUAGES):
+        code = WF_ALIAS.get(lang, lang)
+        if code not in paths:
+            continue
+        found = set()
+        for key in DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang):
+            low = key.lower()
+            if low.isalpha() or key not in (low, low.capitalize()):
+                continue  # one token, or not found by a lower-case query
+            if zipf_frequency(low, code) >= DICTIONARY_MIN_ZIPF:
+                found.add(low)
+        out[lang] = sorted(found)
+        print(f"{lang}: {len(found)} frequent entries of several tokens")
+    return out
+
+
+def _lemma_lower(word: str) -> bool:
+    lemma = simplemma.lemmatize(word, lang="de")
+    return bool(lemma) and lemma[0].islower() and lemma.lower() != word.lower()
+
+
+_LETTERS = re.compile(r"^[^\W\d_]+$")
+
+
+def german_adjectives(paths: dict[str, str]) -> list[str]:
+    found = []
+    for bucket in read_cBpack(paths["de"]):
+        for w in bucket:
+            if _LETTERS.match(w) and any(_lemma_lower(s[0].upper() + s[1:]) for s in spellings(w, "de")):
+                found.append(w)
+    print(f"de: {len(found)} capitalised words with a lower-case lemma")
+    return sorted(found)
+
+
+def main() -> None:
+    paths = available_languages()
+    data = {
+        "built_by": "scripts/build_lexicon.py",
+        "built_from": {"simplemma": version("simplemma"), "wordfreq": version("wordfreq")},
+        "dictionary_min_zipf": DICTIONARY_MIN_ZIPF,
+        "not_in_dictionary": not_in_dictionary(paths),
+        "compounds_in_dictionary": compounds_in_dictionary(paths),
+        "german_adjectives": german_adjectives(paths),
+    }
+    data["dictionary_languages"] = sorted(data["not_in_dictionary"])
+    raw = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    OUT.write_bytes(gzip.compress(raw, mtime=0))
+    print(f"wrote {OUT.relative_to(ROOT)}: {OUT.stat().st_size / 1024:.0f} KB")
+
+
+if __name__ == "__main__":
+    main()
