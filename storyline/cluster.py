@@ -349,8 +349,13 @@ class OnlineEventClusterer:
         self._profiles: dict[str, tuple[int, tuple[np.ndarray, float, float, tuple[int, int] | None]]] = {}
         self.merged_into: dict[str, str] = {}  # event id merged away -> the id that took it
         self.retired: list[EventState] = []  # events that left memory (behind the stream)
-        # events of an old time window, for an article that arrives late: (first day, last day) -> states
-        self.loader: Callable[[int, int], Iterable[EventState]] | None = None
+        # events of an old time window, for an article that arrives late:
+        # (first day, last day, wanted(event id)) -> the stored states of the wanted events
+        self.loader: Callable[[int, int, Callable[[str], bool]], Iterable[EventState]] | None = None
+        # windows revived since events last left memory: everything the store holds in
+        # them is in memory until the next forget, so a second late article in the same
+        # window needs no store query
+        self._revived: list[tuple[int, int]] = []
 
     # -- river's contract ---------------------------------------------------
     def _get_params(self) -> dict[str, Any]:
@@ -613,16 +618,23 @@ class OnlineEventClusterer:
         if day - self.window_days > self._latest_day - self.retention_days:
             return
         lo, hi = day - self.window_days, day + self.window_days
+        if any(a <= lo and hi <= b for a, b in self._revived):
+            return
         found: dict[str, EventState] = {}
         if self.loader is not None:
-            found.update((st.id, st) for st in self.loader(lo, hi))
+            found.update((st.id, st) for st in self.loader(lo, hi, self._absent))
         for st in self.retired:  # newer than what the store holds
             rng = st.day_range()
             if rng is not None and rng[1] >= lo and rng[0] <= hi:
                 found[st.id] = st
         for st in found.values():
-            if st.id not in self.events and st.id not in self.merged_into:
+            if self._absent(st.id):
                 self._take(st)
+        self._revived.append((lo, hi))
+
+    def _absent(self, event_id: str) -> bool:
+        """Neither in memory nor merged away: a stored state worth reviving."""
+        return event_id not in self.events and event_id not in self.merged_into
 
     def _take(self, st: EventState) -> None:
         self.events[st.id] = st
@@ -645,6 +657,7 @@ class OnlineEventClusterer:
             if eid is not None and eid in self.events:
                 self.retired.append(self.events.pop(eid))
                 self._profiles.pop(eid, None)
+                self._revived.clear()
 
     def load(self, states: Iterable[EventState]) -> None:
         """Take back events from an earlier run (their state as stored)."""

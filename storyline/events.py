@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,7 +23,7 @@ import msgspec
 from storyline import meetings as meet
 from storyline.cluster import Decision, EventState, Item, OnlineEventClusterer, better_name, iso_day
 from storyline.config import Config
-from storyline.dedup import NearDuplicates, Translations
+from storyline.dedup import NearDuplicates, Translations, fingerprint
 from storyline.models import Article, Event, ScorePart, replace
 from storyline.represent import EntityFrequencies, Representer
 from storyline.stories import StorySettings, link_stories
@@ -152,8 +152,8 @@ class EventClusterer:
         since = None if latest is None else iso_day(latest - self.settings.retention_days)
         self.clusterer.load(_dec.decode(blob) for _, blob in store.event_states(since))
 
-        def load_window(first: int, last: int) -> list[EventState]:
-            return [_dec.decode(b) for _, b in store.event_states_between(iso_day(first), iso_day(last))]
+        def load_window(first: int, last: int, wanted: Callable[[str], bool]) -> list[EventState]:
+            return [_dec.decode(b) for _, b in store.event_states_between(iso_day(first), iso_day(last), wanted)]
 
         self.clusterer.loader = load_window
         freq = store.events_meta("entity_frequencies")
@@ -188,9 +188,11 @@ class EventClusterer:
             original = self.near.find_or_add(article)
             kind = "near-duplicate"
             ranked = None
+            fp = None
             if original is None and self.settings.translations:
                 ranked = self.clusterer.rank(item)
-                original = self.translations.original_of(article, self.clusterer.best_of(ranked))
+                fp = fingerprint(article)  # once: the translation check and the index share it
+                original = self.translations.original_of(article, self.clusterer.best_of(ranked), fp)
                 kind = "translation"
             if original is not None and original in self.event_of:
                 eid = self._current(self.event_of[original])
@@ -204,7 +206,7 @@ class EventClusterer:
                 self.translations.rename({gone: d.event})
                 self.reports.setdefault(d.event, []).extend(self.reports.pop(gone, []))
             self.event_of[article.id] = d.event
-            self.translations.add(article, d.event)
+            self.translations.add(article, d.event, fp)
             report = meet.extract(article)
             if report is not None:
                 self.reports.setdefault(d.event, []).append(report)

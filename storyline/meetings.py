@@ -74,21 +74,40 @@ VISIT_STEMS: dict[str, tuple[str, ...]] = {
 WINDOW = 160  # characters either side of a trigger that count as "near" (about a sentence)
 
 
+def _trie(stems: Iterable[str]) -> str:
+    """A regex matching the longest of ``stems`` that starts here, written as a trie
+    (``(?:me(?:et|t )|…)``): the regex engine then tests a character once, not once per
+    stem — a flat alternation of every stem cost ~0.5 ms an article."""
+    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    for stem in stems:
+        node = root
+        for ch in stem.lower():  # the pattern ignores case: 'A' and 'a' are one branch
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a stem ends here
+
+    def emit(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+        alts = [re.escape(ch) + emit(child) for ch, child in node.items() if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body  # longer stems first, as in the flat list
+
+    return emit(root)
+
+
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     """One regex of every trigger stem of every language (articles mix languages, and
-    language id can be wrong)."""
-    stems: list[tuple[str, str]] = []
-    for table, kind in ((VISIT_STEMS, "visit"), (MEET_STEMS, "meet")):
-        for stems_of_lang in table.values():
-            stems.extend((s, kind) for s in stems_of_lang)
-    visit = sorted({s for s, k in stems if k == "visit"}, key=len, reverse=True)
-    meet = sorted({s for s, k in stems if k == "meet"}, key=len, reverse=True)
-
-    def alt(xs: list[str]) -> str:
-        return "|".join(re.escape(x) for x in xs)
-
-    return re.compile(rf"(?<!\w)(?:(?P<visit>{alt(visit)})|(?P<meet>{alt(meet)}))", re.IGNORECASE)
+    language id can be wrong): the longest visit stem at a word start, else the longest
+    meet stem. The leading look-ahead on the stems' first letters lets the engine skip
+    most positions without trying the word-start check."""
+    visit = {s for stems in VISIT_STEMS.values() for s in stems}
+    meet = {s for stems in MEET_STEMS.values() for s in stems}
+    firsts = sorted({c for s in visit | meet for c in (s[0].lower(), s[0].upper())})
+    return re.compile(
+        rf"(?=[{re.escape(''.join(firsts))}])(?<!\w)(?:(?P<visit>{_trie(visit)})|(?P<meet>{_trie(meet)}))",
+        re.IGNORECASE,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +162,7 @@ def extract(article: Article) -> ArticleMeeting | None:
         # where they met: a place named close to the trigger ("met … in Sochi", "nach Sotschi")
         plo = bisect_left(place_starts, m.start() - WINDOW // 2)
         phi = bisect_right(place_starts, m.end() + WINDOW // 2)
-        places.update({eid for _, eid in place_mentions[plo:phi]})
+        places.update(dict.fromkeys(eid for _, eid in place_mentions[plo:phi]).keys())  # in text order: ties stay put
         if not evidence:
             evidence = _sentence(text, m.start(), m.end())
         if m.group("visit"):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from storyline.models import Article, Event, Meeting, ScorePart, Story, from_json
 
@@ -103,6 +103,12 @@ MIGRATIONS: list[tuple[str, str]] = [
             value BLOB NOT NULL
         );
         """,
+    ),
+    (
+        "events_003_last_day_index",
+        # an event's last day (the end of its date range): the late-article window, the
+        # latest event day and the retention reload search it instead of scanning
+        "CREATE INDEX events_last_day ON events(substr(date, -10));",
     ),
 ]
 
@@ -433,14 +439,27 @@ class EventsTables:
         except ValueError:
             return None
 
-    def event_states_between(self, first: str, last: str) -> list[tuple[str, bytes]]:
-        """Clusterer state of events whose dates touch ``first``..``last`` (ISO days)."""
+    def event_states_between(
+        self, first: str, last: str, wanted: Callable[[str], bool] | None = None
+    ) -> list[tuple[str, bytes]]:
+        """Clusterer state of events whose dates touch ``first``..``last`` (ISO days), in
+        the order they were first stored; with ``wanted``, only of the ids it accepts (the
+        ids are read first, so the states of events the caller holds are never read)."""
         rows = self.db.execute(
-            "SELECT id, state FROM events WHERE state IS NOT NULL AND substr(date, 1, 10) <= ?"
-            " AND substr(date, -10) >= ?",
-            (last, first),
-        )
-        return [(str(i), bytes(s)) for i, s in rows]
+            "SELECT rowid, id FROM events WHERE state IS NOT NULL AND substr(date, -10) >= ?"
+            " AND substr(date, 1, 10) <= ? ORDER BY rowid",
+            (first, last),
+        ).fetchall()
+        keep = [(r, str(i)) for r, i in rows if wanted is None or wanted(str(i))]
+        out: list[tuple[str, bytes]] = []
+        for k in range(0, len(keep), 500):
+            chunk = keep[k : k + 500]
+            marks = ",".join("?" * len(chunk))
+            states = dict(
+                self.db.execute(f"SELECT rowid, state FROM events WHERE rowid IN ({marks})", [r for r, _ in chunk])
+            )
+            out.extend((i, bytes(states[r])) for r, i in chunk)
+        return out
 
     def event_articles(self, event_id: str) -> list[Article]:
         current = self.resolve_event_id(event_id)

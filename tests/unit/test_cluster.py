@@ -134,3 +134,31 @@ def test_conformance(make, x) -> None:  # type: ignore[no-untyped-def]
     fresh = model.clone()
     first = fresh.learn_one(x(0))
     assert (first.joined is False) if hasattr(first, "joined") else first == 0
+
+
+def test_a_late_window_is_read_from_the_store_once_until_events_leave_memory() -> None:
+    """Late articles revive the events of their time window from the store; a second late
+    article in the same window finds them in memory (no second read), and once events
+    leave memory again the window is read afresh."""
+    model = OnlineEventClusterer(threshold=0.5, retention_days=30)
+    stored = [item("old", unit(1, 0), {"x": 1.0}, "2023-01-01")]
+    side = OnlineEventClusterer(threshold=0.5)
+    side.learn_one(stored[0])
+    states = list(side.events.values())
+    calls: list[tuple[int, int]] = []
+
+    def loader(lo: int, hi: int, wanted):  # type: ignore[no-untyped-def]
+        calls.append((lo, hi))
+        return [st for st in states if wanted(st.id)]
+
+    model.loader = loader
+    model.learn_one(item("new", unit(0, 1), {"y": 1.0}, "2023-06-01"))
+    late = model.learn_one(item("late1", unit(1, 0), {"x": 1.0}, "2023-01-02"))
+    assert late.joined and late.event == event_id_for("old")
+    assert model.learn_one(item("late2", unit(1, 0), {"x": 1.0}, "2023-01-02")).event == event_id_for("old")
+    assert len(calls) == 1
+    model.learn_one(item("newer", unit(0, 1), {"y": 1.0}, "2023-08-01"))  # the revived event leaves memory
+    assert event_id_for("old") in {st.id for st in model.retired}
+    model.retired.clear()
+    model.learn_one(item("late3", unit(1, 0), {"x": 1.0}, "2023-01-02"))
+    assert len(calls) == 2

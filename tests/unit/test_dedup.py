@@ -43,3 +43,18 @@ def test_translation_keeps_numbers_and_entities() -> None:
     assert not is_translation(fingerprint(other), fingerprint(en))
     same_lang = art("en2", en.text, "en", ("port", "city"))
     assert not is_translation(fingerprint(same_lang), fingerprint(en))  # same language: MinHash's job
+
+
+def test_minhash_is_datasketchs_own_sketch() -> None:
+    """The shared-permutation, one-pass hashing sketch is bit for bit datasketch's default."""
+    from datasketch import MinHash
+
+    from storyline.dedup import _shingles
+
+    for text in (BODY, "Ein kurzer Satz über den Hafen und die Fähre im Frühling.", "один два три"):
+        ours = NearDuplicates(num_perm=64).minhash(text)
+        theirs = MinHash(num_perm=64, seed=1)
+        theirs.update_batch(_shingles(text))
+        assert ours is not None
+        assert (ours.hashvalues == theirs.hashvalues).all()  # type: ignore[attr-defined]
+    assert NearDuplicates().minhash("  ... ") is None

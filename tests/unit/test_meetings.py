@@ -69,3 +69,27 @@ def test_combine_votes_across_articles() -> None:
     assert set(m.participants) == {"x", "y"}
     assert (m.guest, m.host, m.place, m.date) == ("x", "y", "Town", "2023-01-01")
     assert combine("ev", [], None, None) is None
+
+
+def test_trigger_trie_finds_what_a_plain_alternation_finds() -> None:
+    """The trie-shaped trigger regex matches the longest stem, visit before meet, exactly as
+    the flat alternation of all stems (longest first) does."""
+    import re
+
+    from storyline.meetings import MEET_STEMS, VISIT_STEMS, _pattern
+
+    visit = sorted({s for v in VISIT_STEMS.values() for s in v}, key=len, reverse=True)
+    meet = sorted({s for v in MEET_STEMS.values() for s in v}, key=len, reverse=True)
+    flat = re.compile(
+        "(?<!\\w)(?:(?P<visit>" + "|".join(map(re.escape, visit)) + ")|(?P<meet>"
+        + "|".join(map(re.escape, meet)) + "))",
+        re.IGNORECASE,
+    )
+    text = (
+        "They met twice. MEETING notes: the Visitors travelled to the coast, held talks with the mayor; "
+        "Staatsbesuch und Treffen, die Reise. Визит и встреча; επισκέφθηκε την πόλη. Sarunas un vizīte. "
+        "unmet premeeting revisit"
+    )
+    got = [(m.start(), m.end(), m.lastgroup) for m in _pattern().finditer(text)]
+    assert got == [(m.start(), m.end(), m.lastgroup) for m in flat.finditer(text)]
+    assert len(got) >= 10
