@@ -131,8 +131,10 @@ def _work(payload: bytes) -> bytes:
 
 
 def can_fork() -> bool:
-    """Whether worker processes can be forked here (POSIX systems)."""
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether worker processes can be forked here: on a POSIX system, from the main
+    thread (a server running a pipeline in a request thread, like the web API's upload,
+    stays in one process: other threads could hold locks at the moment of the fork)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.current_thread() is threading.main_thread()
 
 
 class WorkerPool:

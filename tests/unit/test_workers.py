@@ -211,3 +211,14 @@ def test_the_store_is_the_same_with_workers(tmp_path: Path) -> None:
         dumps.append(_dump(db))
     assert dumps[0] == dumps[1]
     assert len(dumps[0][1]) == 59 and dumps[0][3] == [(0,)]
+
+
+def test_a_run_in_another_thread_stays_in_process() -> None:
+    """A server thread (the web API's upload) never forks: other threads may hold locks."""
+    import threading
+
+    box: list[ListSink] = []
+    thread = threading.Thread(target=lambda: box.append(run(inputs(12), workers=2)))
+    thread.start()
+    thread.join()
+    assert {a.author for a in box[0].items if isinstance(a, Article)} == {f"{PARENT}@{PARENT}"}
