@@ -222,3 +222,28 @@ def test_a_run_in_another_thread_stays_in_process() -> None:
     thread.start()
     thread.join()
     assert {a.author for a in box[0].items if isinstance(a, Article)} == {f"{PARENT}@{PARENT}"}
+
+
+class Retitle(MapStage):
+    """Stateful stage after the workers that changes the title: their folded text is stale."""
+
+    name = "retitle"
+
+    def __call__(self, article: Article) -> Article:
+        return replace(article, title=f"Ünïcode Überschrift {article.id}") if article.id.endswith("3") else article
+
+
+def test_the_store_folds_again_what_a_later_stage_changed(tmp_path: Path) -> None:
+    items: list[Item] = [
+        replace(art(f"Straße {i}"), title=f"Grüße {i}", text=f"Straße {i} ist lang.") for i in range(20)
+    ]
+    with SQLiteStore(tmp_path / "s.db") as store:
+        summary = Pipeline([Shout(), Retitle()], batch_size=4, workers=2, parallel_from=0).run(items, store)
+        assert summary.stored == 20
+        titles = dict(
+            store.db.execute(
+                "SELECT d.article_id, f.title FROM search_fts f JOIN search_docs d ON d.rowid = f.rowid"
+            ).fetchall()
+        )
+    assert titles["Straße 13"] == "unicode uberschrift strasse 13"
+    assert titles["Straße 12"] == "grusse 12"
