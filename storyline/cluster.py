@@ -352,9 +352,9 @@ class OnlineEventClusterer:
         # events of an old time window, for an article that arrives late:
         # (first day, last day, wanted(event id)) -> the stored states of the wanted events
         self.loader: Callable[[int, int, Callable[[str], bool]], Iterable[EventState]] | None = None
-        # windows revived since events last left memory: everything the store holds in
-        # them is in memory until the next forget, so a second late article in the same
-        # window needs no store query
+        # windows revived whose events have all stayed in memory since: everything the
+        # store holds in them is here, so a second late article in the same window needs
+        # no store query
         self._revived: list[tuple[int, int]] = []
 
     # -- river's contract ---------------------------------------------------
@@ -630,7 +630,16 @@ class OnlineEventClusterer:
         for st in found.values():
             if self._absent(st.id):
                 self._take(st)
-        self._revived.append((lo, hi))
+        # keep the revived days as disjoint intervals: a window inside their union is
+        # covered even when no single earlier window holds it
+        keep = []
+        for a, b in self._revived:
+            if b < lo - 1 or a > hi + 1:
+                keep.append((a, b))
+            else:
+                lo, hi = min(a, lo), max(b, hi)
+        keep.append((lo, hi))
+        self._revived = keep
 
     def _absent(self, event_id: str) -> bool:
         """Neither in memory nor merged away: a stored state worth reviving."""
@@ -655,9 +664,14 @@ class OnlineEventClusterer:
         for key in self._index.drop_before(limit):
             eid = self._by_key.pop(key, None)
             if eid is not None and eid in self.events:
-                self.retired.append(self.events.pop(eid))
+                st = self.events.pop(eid)
+                self.retired.append(st)
                 self._profiles.pop(eid, None)
-                self._revived.clear()
+                # a revived window it touches no longer has all its events in memory
+                # (the range held now covers the one stored: days are only ever added)
+                rng = st.day_range()
+                if rng is not None:
+                    self._revived = [(a, b) for a, b in self._revived if b < rng[0] or a > rng[1]]
 
     def load(self, states: Iterable[EventState]) -> None:
         """Take back events from an earlier run (their state as stored)."""
