@@ -2,7 +2,14 @@
 
 1. ``full``: the whole pipeline (ingest → clean → language → entities → dates → events,
    storylines at the end, stored in SQLite) over the BSNLP raw texts in
-   ``../shared/data/bsnlp``: articles per second and peak memory (max RSS).
+   ``../shared/data/bsnlp``, as configured (worker processes included): articles per
+   second of wall time, **CPU seconds** of this process and of its worker processes
+   (CPU time is what other load on the machine distorts least), the load average
+   before and after (wall time means little on a busy machine), and peak memory (max
+   RSS of this process and of the largest worker).
+   With ``--stages`` the run is serial (one process) and every stage's ``pipe``, the
+   store writes and the finish step are timed in CPU milliseconds per article — where
+   the time goes.
 2. ``growth``: the clustering step alone on a synthetic stream (topic vectors plus
    noise, Zipf-distributed entities, a steady number of articles a day) — the cost per
    article at 10k, 50k, 100k, 250k and 500k articles seen. Flat means candidates come
@@ -10,21 +17,24 @@
 
 Usage::
 
-    python bench/pipeline_bench.py full [--data ../shared/data/bsnlp] [--limit N]
+    python bench/pipeline_bench.py full [--data ../shared/data/bsnlp] [--limit N] [--stages]
     python bench/pipeline_bench.py growth [--max 500000] [--per-day 400]
 
-Prints one JSON object per benchmark (last line).
+Prints one JSON object per benchmark (last line); ``--stages`` also prints the table.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,7 +45,41 @@ def peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def full(data: Path, limit: int | None) -> dict[str, object]:
+def children_peak_mb() -> float:
+    """Max RSS of the largest finished child process (the pipeline's workers)."""
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """(this process, its finished children): user + system CPU seconds."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+class _Timed:
+    """CPU seconds spent in a callable (the stage's ``pipe`` drained inside, so a lazy
+    generator is timed where it runs, not where it is consumed)."""
+
+    def __init__(self, fn: Callable[..., Any], drain: bool = False) -> None:
+        self.fn = fn
+        self.drain = drain
+        self.seconds = 0.0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.process_time()
+        try:
+            out = self.fn(*args, **kwargs)
+            return iter(list(out)) if self.drain else out
+        finally:
+            self.seconds += time.process_time() - started
+
+
+def full(data: Path, limit: int | None, stages: bool = False) -> dict[str, object]:
     from storyline.config import Config
     from storyline.evaluate.bsnlp_data import load_topic_docs
     from storyline.pipeline import build_pipeline
@@ -46,27 +90,64 @@ def full(data: Path, limit: int | None) -> dict[str, object]:
         docs = docs[:limit]
     articles = [d.article() for d in docs]
     config = Config.load()
+    load_before = load_average()
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "bench.db")
+        cpu0, kids0 = cpu_seconds()
         started = time.perf_counter()
         pipeline = build_pipeline(config, store)
+        built = time.perf_counter()
+        cpu_built = cpu_seconds()[0]
+        timers: dict[str, _Timed] = {}
+        if stages:  # one process, every stage timed
+            if hasattr(pipeline, "workers"):
+                pipeline.workers = 1
+            for stage in pipeline.stages:
+                timer = timers[stage.name] = _Timed(stage.pipe, drain=True)
+                stage.pipe = timer  # type: ignore[method-assign]
+            timers["store write"] = _Timed(store.write)
+            store.write = timers["store write"]  # type: ignore[method-assign]
         summary = pipeline.run(articles, store)
-        pipeline.finish(store)
+        ran = time.perf_counter()
+        finish = _Timed(pipeline.finish)
+        finish(store)
         seconds = time.perf_counter() - started
+        cpu1, kids1 = cpu_seconds()
         events = store.event_count()
         stories = len(store.stories(limit=10**9))
         store.close()
-    return {
+    n = len(articles)
+    result: dict[str, object] = {
         "bench": "full",
-        "articles": len(articles),
+        "articles": n,
         "stored": summary.stored,
         "quarantined": summary.quarantined,
         "events": events,
         "stories": stories,
+        "workers": getattr(pipeline, "workers", 1),
         "seconds": round(seconds, 2),
-        "articles_per_s": round(len(articles) / seconds, 1),
+        "articles_per_s": round(n / seconds, 1),
+        "build_seconds": round(built - started, 2),
+        "run_seconds": round(ran - built, 2),
+        "finish_cpu_seconds": round(finish.seconds, 2),
+        "cpu_seconds": round(cpu1 - cpu0, 2),
+        "cpu_seconds_workers": round(kids1 - kids0, 2),
+        "cpu_build_seconds": round(cpu_built - cpu0, 2),
+        "articles_per_cpu_s": round(n / max(cpu1 - cpu0 + kids1 - kids0, 1e-9), 1),
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
         "peak_rss_mb": peak_mb(),
+        "peak_rss_worker_mb": children_peak_mb(),
     }
+    if stages:
+        table = {name: round(t.seconds * 1000 / n, 3) for name, t in timers.items()}
+        table["finish (storylines)"] = round(finish.seconds * 1000 / n, 3)
+        result["cpu_ms_per_article"] = table
+        print(f"{'stage':24s} CPU ms/article", file=sys.stderr)
+        for name, ms in table.items():
+            print(f"{name:24s} {ms:8.3f}", file=sys.stderr)
+        print(f"{'(building the stages)':24s} {result['cpu_build_seconds']:8} s", file=sys.stderr)
+    return result
 
 
 def growth(maximum: int, per_day: int, dim: int = 256, topics: int = 2000, seed: int = 7) -> dict[str, object]:
@@ -120,6 +201,7 @@ def growth(maximum: int, per_day: int, dim: int = 256, topics: int = 2000, seed:
     last = float(rows[-1]["cpu_us_per_article"]) if rows else 0.0  # type: ignore[arg-type]
     return {
         "bench": "growth",
+        "load_average": load_average(),
         "per_day": per_day,
         "dim": dim,
         "table": rows,
@@ -133,6 +215,7 @@ def main() -> None:
     f = sub.add_parser("full")
     f.add_argument("--data", type=Path, default=ROOT / ".." / "shared" / "data" / "bsnlp")
     f.add_argument("--limit", type=int, default=None)
+    f.add_argument("--stages", action="store_true", help="serial run, CPU ms per article for every stage")
     g = sub.add_parser("growth")
     g.add_argument("--max", type=int, default=500_000)
     g.add_argument("--per-day", type=int, default=400)
@@ -140,7 +223,7 @@ def main() -> None:
     if args.what == "full":
         if not args.data.exists():
             sys.exit(f"no BSNLP data at {args.data}")
-        result = full(args.data, args.limit)
+        result = full(args.data, args.limit, args.stages)
     else:
         result = growth(args.max, args.per_day)
     print(json.dumps(result))
