@@ -80,6 +80,8 @@ class Gazetteer:
         self.acronyms: dict[str, GazetteerEntry] = {}  # all-caps names, matched as written
         # first words (folded and keyed) of the names of several words: a cheap pre-check
         self.first_words: set[str] = set()
+        # first two words (folded and keyed) of the names of three words or more
+        self.first_pairs: set[str] = set()
         self._single: dict[str, tuple[GazetteerEntry, str] | None] = {}
         self._multi: dict[tuple[str, ...], tuple[GazetteerEntry, str] | None] = {}
         self.main_keys: dict[str, GazetteerEntry] = {}  # key of each entry's main name
@@ -94,6 +96,7 @@ class Gazetteer:
         gaz.by_fold = dict(self.by_fold)
         gaz.acronyms = dict(self.acronyms)
         gaz.first_words = set(self.first_words)
+        gaz.first_pairs = set(self.first_pairs)
         gaz.main_keys = dict(self.main_keys)
         gaz.non_entities = self.non_entities
         gaz.calendar_keys = self.calendar_keys
@@ -118,13 +121,24 @@ class Gazetteer:
                 if old is None or entry.priority > old.priority:
                     index[key] = entry
                     if " " in key:
-                        self.first_words.add(key.split(" ", 1)[0])
-                        self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
+                        words = key.split(" ")
+                        self.first_words.add(words[0])
+                        if len(words) >= 3:
+                            self.first_pairs.add(f"{words[0]} {words[1]}")
+                        self.max_tokens = max(self.max_tokens, len(words))
 
     def may_start(self, word: str) -> bool:
         """Could a name of several words start with ``word``?"""
         core = word.replace("'", "").replace("’", "")
         return fold(core) in self.first_words or token_key(word) in self.first_words
+
+    def may_go_on(self, first: str, second: str) -> bool:
+        """Could a name of three words or more start with these two words?"""
+        f1, f2 = fold(first.replace("'", "").replace("’", "")), fold(second.replace("'", "").replace("’", ""))
+        k1, k2 = token_key(first), token_key(second)
+        if not (f1 and f2 and k1 and k2):
+            return True  # a word without a key shifts the others: no shortcut
+        return f"{f1} {f2}" in self.first_pairs or f"{k1} {k2}" in self.first_pairs
 
     def lookup(self, tokens: tuple[str, ...] | list[str]) -> GazetteerEntry | None:
         """The entry for a name as written, inflected or not (see :meth:`match`)."""

@@ -31,10 +31,55 @@ from typing import NamedTuple
 
 from storyline.entities.knowledge import NOUN_CAPITALISING, Cues, Gazetteer, GazetteerEntry, cues_for
 from storyline.entities.lexicon import german_adjective, in_dictionary, zipf
-from storyline.entities.normalize import fold_key, name_key, token_key
+from storyline.entities.normalize import fold, fold_key, name_key, token_key
 from storyline.models import EntityType, Field
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+def _letter_class(cased: Callable[[str], bool]) -> str:
+    """A regex class of the letters of the Basic Multilingual Plane for which ``cased`` holds,
+    plus every character beyond it (rare; the callers check those one by one)."""
+    letter = re.compile(r"[^\W\d_]")
+    parts, start, prev = [], -1, -1
+    for i in range(0x10001):
+        c = chr(i)
+        if i < 0x10000 and cased(c) and letter.match(c) is not None:
+            if start < 0:
+                start = i
+            prev = i
+        elif start >= 0:
+            parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
+            start = -1
+    return "[" + "".join(parts) + "\U00010000-\U0010ffff]"
+
+
+# A word ([^\W\d_]+ joined by apostrophes and hyphens) that starts with a capital, or with a
+# lower-case letter: its first letter follows no letter, nor a letter and an apostrophe or
+# hyphen ("al-Assad" is one word, in lower case). Finding only these is what keeps the scan
+# fast: most words of a text are of the other kind.
+_WORD_START = r"(?<![^\W\d_])(?<![^\W\d_]['’\-])(?=[^\W\d_])"
+_WORD_REST = r"[^\W\d_]*(?:['’\-][^\W\d_]+)*"
+_CAPITALISED_WORD = re.compile(_WORD_START + _letter_class(str.isupper) + _WORD_REST)
+_LOWER_WORD = re.compile(_WORD_START + _letter_class(str.islower) + _WORD_REST)
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+
+
+_INITIAL_SPAN = 6  # letters that decide the first letter of a key (digraphs are up to four long)
+
+
+@lru_cache(maxsize=100_000)
+def _key_initial(start: str) -> str:
+    """The first letter of :func:`token_key` of any lower-case word starting with ``start``."""
+    return fold(start.replace("'", "").replace("’", ""))[:1]
+
+
+def lower_case_words(text: str) -> frozenset[str]:
+    """The words of ``text`` that start with a lower-case letter."""
+    words = _LOWER_WORD.findall(text)
+    if _BEYOND_BMP.search(text) is not None:
+        return frozenset(w for w in words if w[0].islower())
+    return frozenset(words)
+
+
 _BOUNDARY = re.compile(r"[.!?…:;•|\n\r]")
 _SPACE = {" ", "\u00a0"}
 MAX_TOKENS = 6
@@ -160,10 +205,10 @@ def tokenize(text: str, gazetteer: Gazetteer) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     prev_end = 0
-    for m in _WORD.finditer(text):
+    for m in _CAPITALISED_WORD.finditer(text):
         word = m.group(0)
         if not word[0].isupper():
-            continue
+            continue  # a letter beyond the BMP
         start = m.start()
         pieces = (
             [(word, start)]
@@ -271,7 +316,7 @@ class Recognizer:
         self.known_single = known_single or (lambda key: False)
 
     def find(self, text: str, lang: str | None, field: Field = "text") -> list[Mention]:
-        if not text or not any(c.isupper() for c in text[:200_000]):
+        if not text or not any(map(str.isupper, text[:200_000])):
             return self._uncased(text, field) if text else []
         tokens = tokenize(text, self.gazetteer)
         if not tokens:
@@ -282,7 +327,7 @@ class Recognizer:
             lang,
             tokens,
             cues,
-            frozenset(w for w in _ANY_WORD.findall(text) if w[0].islower()),
+            lower_case_words(text),
             frozenset(token_key(t.text) for t in tokens if not t.initial),
             _ADJECTIVE_ENDINGS.get(lang or "", ()),
         )
@@ -412,9 +457,15 @@ class Recognizer:
         if not strong_keys:
             return []
         lang, text = ctx.lang, ctx.text
+        initials = {k[:1] for k in strong_keys}
         out: list[Mention] = []
-        # sorted (a set's order differs between processes), keys first: cheaper than the frequency
-        for w in sorted(w for w in ctx.lower_words if len(w) >= 4 and token_key(w) in strong_keys):
+        # the first letter of the key first (cached per word start, so a new word costs
+        # little), then the key, then the frequency; sorted: a set's order differs between runs
+        for w in sorted(
+            w
+            for w in ctx.lower_words
+            if len(w) >= 4 and _key_initial(w[:_INITIAL_SPAN]) in initials and token_key(w) in strong_keys
+        ):
             if zipf(w, lang) >= 3.5:
                 continue
             key = token_key(w)
@@ -441,7 +492,8 @@ class Recognizer:
                 words.append(m.group(1))
                 pos = m.end()
                 ends.append(pos)
-            for size in range(len(words), 1, -1):
+            longer = len(words) >= 3 and gaz.may_go_on(words[0], words[1])
+            for size in range(len(words) if longer else min(len(words), 2), 1, -1):
                 hit = gaz.lookup(words[:size])
                 if hit is not None:
                     return ends[size - 1], hit
