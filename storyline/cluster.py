@@ -209,12 +209,20 @@ def _as_rep(
     return Representation(article_id=id_, vector=vector, entities=order(entities), places=order(places), date=date)
 
 
-def _overlap(a: Mapping[str, float], b: Mapping[str, float], b_norm: float) -> float | None:
-    """Cosine of two weighted id sets with ``b``'s norm given; ``None`` when either is empty."""
+def _norm(a: Mapping[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in a.values()))
+
+
+def _overlap(
+    a: Mapping[str, float], b: Mapping[str, float], b_norm: float, a_norm: float | None = None
+) -> float | None:
+    """Cosine of two weighted id sets with ``b``'s norm given (and ``a``'s, when the
+    caller compares one item with many events); ``None`` when either is empty."""
     if not a or not b or not b_norm:
         return None
-    dot = sum(w * b.get(k, 0.0) for k, w in a.items())
-    na = math.sqrt(sum(w * w for w in a.values()))
+    get = b.get
+    dot = sum(w * get(k, 0.0) for k, w in a.items())
+    na = _norm(a) if a_norm is None else a_norm
     return dot / (na * b_norm) if na else 0.0
 
 
@@ -226,6 +234,7 @@ def better_name(old: str | None, new: str) -> str:
     return new if _latin_share(new) > _latin_share(old) + 0.5 else old
 
 
+@lru_cache(maxsize=65536)  # names repeat across articles and batches
 def _latin_share(name: str) -> float:
     letters = [c for c in name if c.isalpha()]
     return sum(c < "\u0250" for c in letters) / len(letters) if letters else 0.0
@@ -423,15 +432,23 @@ class OnlineEventClusterer:
         return Decision(x.id, eid, False, best, self._threshold, best_parts, tuple(top))
 
     # -- scoring ------------------------------------------------------------
-    def parts(self, x: Item, ev: EventState, span: tuple[int, int] | bool | None = False) -> tuple[ScorePart, ...]:
+    def parts(
+        self,
+        x: Item,
+        ev: EventState,
+        span: tuple[int, int] | bool | None = False,
+        norms: tuple[float, float] | None = None,
+    ) -> tuple[ScorePart, ...]:
         """The weighted signals comparing ``x`` with event ``ev``.
 
         The same signals and semantics as :func:`storyline.represent.similarity_parts`
         (a signal without evidence is left out and the other weights rescaled), computed
         against a cached profile of the event so the cost does not grow with its size.
-        ``span`` is ``x``'s date interval when the caller has it already.
+        ``span`` is ``x``'s date interval and ``norms`` the norms of its entity and
+        place weights, when the caller has them already (one item, many events).
         """
         centroid, ent_norm, place_norm, days = self._profile(ev)
+        x_ent, x_place = norms if norms is not None else (None, None)
         if span is False:
             span = date_interval(x.date)
         time: float | None = None
@@ -440,8 +457,8 @@ class OnlineEventClusterer:
             time = math.exp(-gap / self._weights.time_scale_days)
         values: dict[str, float | None] = {
             "embedding": float(np.dot(x.vector, centroid)) if x.vector.any() and centroid.any() else None,
-            "entities": _overlap(x.entities, ev.entities, ent_norm),
-            "place": _overlap(x.places, ev.places, place_norm),
+            "entities": _overlap(x.entities, ev.entities, ent_norm, x_ent),
+            "place": _overlap(x.places, ev.places, place_norm, x_place),
             "time": time,
         }
         w = self._weights.weights
@@ -507,8 +524,9 @@ class OnlineEventClusterer:
         day = None if span is None or span[1] - span[0] > 62 else (span[0] + span[1]) // 2
         self._revive(day)
         ranked = []
+        norms = (_norm(x.entities), _norm(x.places))
         for eid in self._candidates(x, day):
-            parts = self.parts(x, self.events[eid], span)
+            parts = self.parts(x, self.events[eid], span, norms)
             ranked.append((eid, sum(p.value * p.weight for p in parts), parts))
         ranked.sort(key=lambda r: (-r[1], r[0]))
         return ranked

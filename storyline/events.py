@@ -24,8 +24,9 @@ from storyline import meetings as meet
 from storyline.cluster import Decision, EventState, Item, OnlineEventClusterer, better_name, iso_day
 from storyline.config import Config
 from storyline.dedup import NearDuplicates, Translations, fingerprint
-from storyline.models import Article, Event, ScorePart, replace
+from storyline.models import Article, Event, replace
 from storyline.represent import EntityFrequencies, Representer
+from storyline.store.events import DecisionRow
 from storyline.stories import StorySettings, link_stories
 
 log = logging.getLogger(__name__)
@@ -242,11 +243,8 @@ class EventClusterer:
             for e in st.names:  # a Greek-only event still gets "Vladimir Putin" on its card
                 st.names[e] = kb.get(e) or better_name(st.names[e], self.names.get(e, st.names[e]))
             names.update(st.names)
-        for kept, gone in merges:
-            store.merge_events(self._current(kept), gone, "an article matched both events")
         cards = {st.id: card(st, self.reports.get(st.id, ())) for st in states}
-        store.save_events(((cards[st.id], st.n, _enc.encode(st)) for st in states), names)
-        rows: list[tuple[str, str | None, str, float | None, float | None, Sequence[ScorePart], list[object], str]] = []
+        rows: list[DecisionRow] = []
         for d, article, detail in decisions:
             if d is None:
                 rows.append((article.id, self.event_of.get(article.id), "copy", None, None, (), [], detail))
@@ -263,18 +261,21 @@ class EventClusterer:
                         ("merged " + ", ".join(d.merged)) if d.merged else "",
                     )
                 )
-        store.save_decisions(rows)
-        for d, article, _ in decisions:
-            if d is not None and not d.joined:
-                store.log_event("create", d.event, None, f"opened by {article.id}")
         found = []
         for st in states:
             c = cards[st.id]
             m = meet.combine(st.id, self.reports.get(st.id, []), c.place, c.date)
             if m is not None:
                 found.append(m)
-        store.save_meetings(found)
-        store.set_events_meta("entity_frequencies", msgspec.json.encode(self.frequencies.to_dict()))
+        store.save_event_batch(  # one transaction for the batch
+            merges=[(self._current(kept), gone, "an article matched both events") for kept, gone in merges],
+            events=[(cards[st.id], st.n, _enc.encode(st)) for st in states],
+            names=names,
+            decisions=rows,
+            log=[("create", d.event, None, f"opened by {a.id}") for d, a, _ in decisions if d and not d.joined],
+            meetings=found,
+            meta={"entity_frequencies": msgspec.json.encode(self.frequencies.to_dict())},
+        )
 
     def _story_of(self, eid: str) -> str | None:
         """The storyline of an event already linked in an earlier run (else ``None``:

@@ -112,6 +112,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     ),
 ]
 
+# why an article is in its event: (article, event, decision, score, threshold, parts, candidates, detail)
+DecisionRow = tuple[str, str | None, str, float | None, float | None, Sequence[ScorePart], list[object], str]
+
 _EVENT_COLS = "id, title, date, place, actors, languages, sources, first_seen, last_seen, story_id"
 
 
@@ -163,86 +166,100 @@ class EventsTables:
         ``names`` gives the display name of entity ids."""
         names = names or {}
         with self.db:
-            for ev, n, state in events:
-                self.db.execute(
-                    "INSERT INTO events(id, title, date, place, actors, languages, sources, n_articles,"
-                    " first_seen, last_seen, story_id, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-                    " ON CONFLICT(id) DO UPDATE SET title=excluded.title, date=excluded.date,"
-                    " place=excluded.place, actors=excluded.actors, languages=excluded.languages,"
-                    " sources=excluded.sources, n_articles=excluded.n_articles,"
-                    " first_seen=excluded.first_seen, last_seen=excluded.last_seen,"
-                    " story_id=COALESCE(excluded.story_id, events.story_id), state=excluded.state,"
-                    " updated_at=strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-                    (
-                        ev.id,
-                        ev.title,
-                        ev.date,
-                        ev.place,
-                        json.dumps(list(ev.actors), ensure_ascii=False),
-                        json.dumps(list(ev.languages)),
-                        json.dumps(list(ev.sources), ensure_ascii=False),
-                        n,
-                        ev.first_seen,
-                        ev.last_seen,
-                        ev.story_id,
-                        state,
-                    ),
-                )
-                self.db.execute("DELETE FROM event_entities WHERE event_id = ?", (ev.id,))
-                self.db.executemany(
-                    "INSERT OR IGNORE INTO event_entities(event_id, entity_id, name) VALUES (?,?,?)",
-                    [(ev.id, a, names.get(a, a)) for a in ev.actors],
-                )
+            self._write_events(events, names)
+
+    def _write_events(self, events: Iterable[tuple[Event, int, bytes | None]], names: dict[str, str]) -> None:
+        for ev, n, state in events:
+            self.db.execute(
+                "INSERT INTO events(id, title, date, place, actors, languages, sources, n_articles,"
+                " first_seen, last_seen, story_id, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT(id) DO UPDATE SET title=excluded.title, date=excluded.date,"
+                " place=excluded.place, actors=excluded.actors, languages=excluded.languages,"
+                " sources=excluded.sources, n_articles=excluded.n_articles,"
+                " first_seen=excluded.first_seen, last_seen=excluded.last_seen,"
+                " story_id=COALESCE(excluded.story_id, events.story_id), state=excluded.state,"
+                " updated_at=strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                (
+                    ev.id,
+                    ev.title,
+                    ev.date,
+                    ev.place,
+                    json.dumps(list(ev.actors), ensure_ascii=False),
+                    json.dumps(list(ev.languages)),
+                    json.dumps(list(ev.sources), ensure_ascii=False),
+                    n,
+                    ev.first_seen,
+                    ev.last_seen,
+                    ev.story_id,
+                    state,
+                ),
+            )
+            self.db.execute("DELETE FROM event_entities WHERE event_id = ?", (ev.id,))
+            self.db.executemany(
+                "INSERT OR IGNORE INTO event_entities(event_id, entity_id, name) VALUES (?,?,?)",
+                [(ev.id, a, names.get(a, a)) for a in ev.actors],
+            )
 
     def merge_events(self, kept: str, gone: str, reason: str) -> None:
         """Fold event ``gone`` into ``kept``: move its articles, alias its id, log it."""
         with self.db:
-            self.db.execute("UPDATE articles SET event_id = ? WHERE event_id = ?", (kept, gone))
-            self.db.execute("UPDATE decisions SET event_id = ? WHERE event_id = ?", (kept, gone))
-            self.db.execute("UPDATE event_aliases SET new_id = ? WHERE new_id = ?", (kept, gone))
-            self.db.execute(
-                "INSERT OR REPLACE INTO event_aliases(old_id, new_id, reason) VALUES (?,?,?)", (gone, kept, reason)
-            )
-            self.db.execute("DELETE FROM events WHERE id = ?", (gone,))
-            self.db.execute("DELETE FROM event_entities WHERE event_id = ?", (gone,))
-            self.db.execute("DELETE FROM meetings WHERE event_id = ?", (gone,))
-            self.db.execute("DELETE FROM meeting_participants WHERE event_id = ?", (gone,))
-            self.db.execute(
-                "INSERT INTO event_log(kind, event_id, other_id, detail) VALUES ('merge', ?, ?, ?)",
-                (kept, gone, reason),
-            )
+            self._write_merge(kept, gone, reason)
+
+    def _write_merge(self, kept: str, gone: str, reason: str) -> None:
+        self.db.execute("UPDATE articles SET event_id = ? WHERE event_id = ?", (kept, gone))
+        self.db.execute("UPDATE decisions SET event_id = ? WHERE event_id = ?", (kept, gone))
+        self.db.execute("UPDATE event_aliases SET new_id = ? WHERE new_id = ?", (kept, gone))
+        self.db.execute(
+            "INSERT OR REPLACE INTO event_aliases(old_id, new_id, reason) VALUES (?,?,?)", (gone, kept, reason)
+        )
+        self.db.execute("DELETE FROM events WHERE id = ?", (gone,))
+        self.db.execute("DELETE FROM event_entities WHERE event_id = ?", (gone,))
+        self.db.execute("DELETE FROM meetings WHERE event_id = ?", (gone,))
+        self.db.execute("DELETE FROM meeting_participants WHERE event_id = ?", (gone,))
+        self.db.execute(
+            "INSERT INTO event_log(kind, event_id, other_id, detail) VALUES ('merge', ?, ?, ?)",
+            (kept, gone, reason),
+        )
 
     def log_event(self, kind: str, event_id: str, other_id: str | None = None, detail: str = "") -> None:
+        self.log_events([(kind, event_id, other_id, detail)])
+
+    def log_events(self, rows: Iterable[tuple[str, str, str | None, str]]) -> None:
+        """Log many ``(kind, event, other event, detail)`` entries in one transaction (a
+        batch opens dozens of events: one commit each cost more than the rest of the write)."""
         with self.db:
-            self.db.execute(
-                "INSERT INTO event_log(kind, event_id, other_id, detail) VALUES (?,?,?,?)",
-                (kind, event_id, other_id, detail),
-            )
+            self._write_log(rows)
+
+    def _write_log(self, rows: Iterable[tuple[str, str, str | None, str]]) -> None:
+        self.db.executemany("INSERT INTO event_log(kind, event_id, other_id, detail) VALUES (?,?,?,?)", rows)
 
     def save_decisions(
         self,
-        rows: Iterable[tuple[str, str | None, str, float | None, float | None, Sequence[ScorePart], list[object], str]],
+        rows: Iterable[DecisionRow],
     ) -> None:
         """Record why each article went where it went: ``(article, event, decision, score,
         threshold, parts, candidates, detail)``."""
         with self.db:
-            self.db.executemany(
-                "INSERT OR REPLACE INTO decisions(article_id, event_id, decision, score, threshold, parts,"
-                " candidates, detail) VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        a,
-                        e,
-                        d,
-                        s,
-                        t,
-                        json.dumps([[p.signal, p.value, p.weight] for p in parts]),
-                        json.dumps(c, ensure_ascii=False),
-                        detail,
-                    )
-                    for a, e, d, s, t, parts, c, detail in rows
-                ],
-            )
+            self._write_decisions(rows)
+
+    def _write_decisions(self, rows: Iterable[DecisionRow]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO decisions(article_id, event_id, decision, score, threshold, parts,"
+            " candidates, detail) VALUES (?,?,?,?,?,?,?,?)",
+            [
+                (
+                    a,
+                    e,
+                    d,
+                    s,
+                    t,
+                    json.dumps([[p.signal, p.value, p.weight] for p in parts]),
+                    json.dumps(c, ensure_ascii=False),
+                    detail,
+                )
+                for a, e, d, s, t, parts, c, detail in rows
+            ],
+        )
 
     def save_stories(self, stories: Iterable[tuple[Story, bytes | None]]) -> None:
         with self.db:
@@ -255,6 +272,31 @@ class EventsTables:
                     "UPDATE events SET story_id = ? WHERE id = ?", [(story.id, e) for e in story.events]
                 )
 
+    def save_event_batch(
+        self,
+        *,
+        merges: Sequence[tuple[str, str, str]] = (),
+        events: Iterable[tuple[Event, int, bytes | None]] = (),
+        names: dict[str, str] | None = None,
+        decisions: Iterable[DecisionRow] = (),
+        log: Iterable[tuple[str, str, str | None, str]] = (),
+        meetings: Iterable[Meeting] = (),
+        meta: Mapping[str, bytes] | None = None,
+    ) -> None:
+        """Everything one batch of the events stage writes, in this order and in one
+        transaction: merges ``(kept, gone, reason)``, event cards, decisions, log lines,
+        meetings, stage state. (A commit per merge, event and log line cost more than
+        all the rest of the write; one transaction also keeps a batch whole.)"""
+        with self.db:
+            for kept, gone, reason in merges:
+                self._write_merge(kept, gone, reason)
+            self._write_events(events, names or {})
+            self._write_decisions(decisions)
+            self._write_log(log)
+            self._write_meetings(meetings)
+            for key, value in (meta or {}).items():
+                self._write_meta(key, value)
+
     def update_event_states(self, states: Iterable[tuple[str, bytes]]) -> None:
         """Rewrite the clusterer state of events (e.g. once they are in a storyline)."""
         with self.db:
@@ -262,26 +304,29 @@ class EventsTables:
 
     def save_meetings(self, meetings: Iterable[Meeting]) -> None:
         with self.db:
-            for m in meetings:
-                self.db.execute(
-                    "INSERT OR REPLACE INTO meetings(event_id, participants, host, guest, place, date, evidence,"
-                    " article_id) VALUES (?,?,?,?,?,?,?,?)",
-                    (
-                        m.event_id,
-                        json.dumps(list(m.participants)),
-                        m.host,
-                        m.guest,
-                        m.place,
-                        m.date,
-                        m.evidence,
-                        m.article_id,
-                    ),
-                )
-                self.db.execute("DELETE FROM meeting_participants WHERE event_id = ?", (m.event_id,))
-                self.db.executemany(
-                    "INSERT OR IGNORE INTO meeting_participants(event_id, entity_id) VALUES (?,?)",
-                    [(m.event_id, p) for p in m.participants],
-                )
+            self._write_meetings(meetings)
+
+    def _write_meetings(self, meetings: Iterable[Meeting]) -> None:
+        for m in meetings:
+            self.db.execute(
+                "INSERT OR REPLACE INTO meetings(event_id, participants, host, guest, place, date, evidence,"
+                " article_id) VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    m.event_id,
+                    json.dumps(list(m.participants)),
+                    m.host,
+                    m.guest,
+                    m.place,
+                    m.date,
+                    m.evidence,
+                    m.article_id,
+                ),
+            )
+            self.db.execute("DELETE FROM meeting_participants WHERE event_id = ?", (m.event_id,))
+            self.db.executemany(
+                "INSERT OR IGNORE INTO meeting_participants(event_id, entity_id) VALUES (?,?)",
+                [(m.event_id, p) for p in m.participants],
+            )
 
     def set_article_stories(self, story_of: Mapping[str, str]) -> int:
         """Give the articles of each event its storyline: ``{event id: story id}``.
@@ -309,9 +354,12 @@ class EventsTables:
     def set_events_meta(self, key: str, value: bytes) -> None:
         """Keep a piece of the events stage's state (e.g. entity frequencies) between runs."""
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO events_meta(key, value) VALUES (?,?)", (key, value))
+            self._write_meta(key, value)
 
-    # -- reading -----------------------------------------------------------
+    def _write_meta(self, key: str, value: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO events_meta(key, value) VALUES (?,?)", (key, value))
+
+# -- reading -----------------------------------------------------------
     def events_meta(self, key: str) -> bytes | None:
         row = self.db.execute("SELECT value FROM events_meta WHERE key = ?", (key,)).fetchone()
         return bytes(row[0]) if row else None
