@@ -82,6 +82,7 @@ def lower_case_words(text: str) -> frozenset[str]:
 
 _BOUNDARY = re.compile(r"[.!?…:;•|\n\r]")
 _SPACE = {" ", "\u00a0"}
+_SMALL_TOWN = 100_000  # gazetteer priority (population) below which a town yields to other readings
 MAX_TOKENS = 6
 _NUMBER_AFTER = re.compile(r"(?:[ \u00a0]?[-–—][ \u00a0]?|[ \u00a0])\d(?![\d%]|[.,:/]\d)")
 # surnames that inflect like adjectives (Bibiová, Petrovoj, Putina): not adjectives for the rule below
@@ -521,13 +522,17 @@ class Recognizer:
         # where a capital says little (sentence start, German nouns, all caps), a frequent
         # word is a common word that happens to name a town somewhere ("Tage", "Anfang")
         uninformative = t.initial or (lang or "") in NOUN_CAPITALISING or w.isupper()
-        if city and how == "key" and (hit.priority < 100_000 or (uninformative and z >= 3.5)):
+        if city and how == "key" and (hit.priority < _SMALL_TOWN or (uninformative and z >= 3.5)):
             return None
         if city and uninformative and z >= 3.5 and hit.priority < 1_000_000:
             return None
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if city and nxt is not None and nxt.gap in _SPACE and self._org_word(nxt.text, ctx.cues):
-            return None  # "Xinhua news agency": a name before an organisation word
+        if hit.priority < _SMALL_TOWN:
+            # a small town's name before an organisation word is the organisation's name
+            # ("Xinhua news agency"); a larger place stays a place ("w Brukseli grupy roboczej",
+            # "в Мултане агентству": where word order is free, a place often stands there)
+            after = _NEXT_WORD.match(ctx.text, t.end)
+            if after is not None and self._org_word(after.group(1), ctx.cues):
+                return None
         if t.initial and token_key(w) not in ctx.mid_keys and (z >= 5.0 or (z >= 3.5 and hit.priority < 1_000_000)):
             return None  # "Most", "Man" starting a sentence
         if city and ctx.adjectives and _adjective(w, ctx.adjectives):
