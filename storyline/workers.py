@@ -186,7 +186,12 @@ class WorkerPool:
         if self._executor is None:
             return None
         try:
-            return self._executor.submit(_work, _ENCODER.encode(batch))
+            payload = _ENCODER.encode(batch)
+        except (UnicodeEncodeError, msgspec.EncodeError) as exc:  # e.g. a lone surrogate in a text
+            log.warning("a batch cannot be sent to a worker (%s); it runs in the parent", exc)
+            return None
+        try:
+            return self._executor.submit(_work, payload)
         except BrokenProcessPool:
             self._broken()
             return None
@@ -199,6 +204,10 @@ class WorkerPool:
             except (BrokenProcessPool, CancelledError):  # cancelled: dropped with a broken pool
                 self._broken()
                 log.warning("a worker process died; a batch of %d articles runs in the parent", len(batch))
+            except Exception as exc:  # noqa: BLE001 - not lost: the batch runs again here, failures isolated
+                # stage errors are caught per article inside the worker; this is the batch
+                # around them (e.g. a result that cannot be encoded)
+                log.warning("a worker failed on a batch of %d articles (%r); it runs in the parent", len(batch), exc)
         return run_batch(self.stages, batch, self.prepare)
 
     def _broken(self) -> None:

@@ -247,3 +247,21 @@ def test_the_store_folds_again_what_a_later_stage_changed(tmp_path: Path) -> Non
         )
     assert titles["Straße 13"] == "unicode uberschrift strasse 13"
     assert titles["Straße 12"] == "grusse 12"
+
+
+class Surrogate(MapStage):
+    """Pure, but leaves a lone surrogate in one text: that batch's result cannot be sent back."""
+
+    name = "surrogate"
+    parallel_safe = True
+
+    def __call__(self, article: Article) -> Article:
+        return replace(article, text=article.text + "\udcff") if "odd" in article.raw else article
+
+
+def test_a_batch_a_worker_cannot_send_back_runs_in_the_parent(caplog: pytest.LogCaptureFixture) -> None:
+    odd = {6: "odd"}
+    one = run(inputs(20, odd), workers=1, extra=(Surrogate(),))
+    two = run(inputs(20, odd), workers=2, extra=(Surrogate(),))
+    assert comparable(two.items) == comparable(one.items)
+    assert "runs in the parent" in caplog.text
