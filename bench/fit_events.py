@@ -9,10 +9,8 @@
   were drawn from articles published close together, so both sides get the same day
   (the time part is 1 for every pair, as it is for same-week articles in a stream).
   The threshold is the one with the best F1 for "same event".
-- **Storylines** — BSNLP (``../shared/data/bsnlp``): the whole pipeline runs once; then
-  :class:`~storyline.stories.StoryLinker` links the events again for each grid point of
-  (threshold, entity weight) and the point with the best B-cubed F1 of storylines
-  against topics wins. CL-TLS is *not* used here: it stays an independent check.
+The storyline parameters are fitted by ``bench/fit_stories.py`` (BSNLP and CL-TLS dev
+jointly) into ``storyline/data/stories_fit.json``.
 
 Usage: ``python bench/fit_events.py [--data ../shared/data] [--write]``
 """
@@ -23,7 +21,6 @@ import argparse
 import csv
 import json
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -104,76 +101,26 @@ def _best_threshold(scores: list[tuple[float, bool]]) -> tuple[float, float, flo
     return best
 
 
-def fit_stories(data: Path, config: Any) -> dict[str, Any]:
-    import msgspec
-
-    from storyline.cluster import EventState
-    from storyline.evaluate.bsnlp_data import load_topic_docs
-    from storyline.evaluate.metrics import bcubed
-    from storyline.pipeline import build_pipeline
-    from storyline.store import open_store
-    from storyline.stories import StoryLinker
-
-    docs = load_topic_docs(data / "bsnlp")
-    articles = [d.article() for d in docs]
-    topic = {a.id: d.topic for a, d in zip(articles, docs, strict=True)}
-    with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(Path(tmp) / "fit.db")
-        pipeline = build_pipeline(config, store)
-        pipeline.run(articles, store)
-        dec = msgspec.msgpack.Decoder(EventState)
-        states = [dec.decode(b) for _, b in store.events_without_story()]
-        event_of = {a.id: a.event_id for a in store.articles()}
-        store.close()
-    members: dict[str, list[str]] = {}
-    for aid, eid in event_of.items():
-        if eid:
-            members.setdefault(eid, []).append(aid)
-    best: dict[str, Any] = {}
-    for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
-        for we in (0.5, 0.7, 0.85, 1.0):
-            linker = StoryLinker(threshold=threshold, entity_weight=we)
-            story_of = {ev.id: linker.learn_one(msgspec.msgpack.decode(msgspec.msgpack.encode(ev), type=EventState))
-                        for ev in states}
-            pred = {a: story_of.get(e or "", a) for a, e in event_of.items()}
-            score = bcubed(pred, topic)
-            if not best or score["f1"] > best["f1"]:
-                best = {**score, "threshold": threshold, "entity_weight": we, "stories": len(set(pred.values()))}
-            print(json.dumps({"threshold": threshold, "entity_weight": we, **score}), file=sys.stderr)
-    return best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT / ".." / "shared" / "data")
     parser.add_argument("--write", action="store_true", help="write storyline/data/events_fit.json")
-    parser.add_argument("--only", choices=("threshold", "stories"), default=None)
     args = parser.parse_args()
     from storyline.config import Config
     from storyline.represent import settings
 
     config = Config.load()
     fit = json.loads(FIT_FILE.read_text("utf-8")) if FIT_FILE.exists() else {}
-    if args.only in (None, "threshold"):
-        t = fit_threshold(args.data, config)
-        print(json.dumps({"event_threshold": t}))
-        fit["threshold"] = t["threshold"]
-        fit["weights"] = t["weights"]
-        fit["threshold_fit"] = t
-        if args.write:  # the storyline fit below runs with the new event threshold
-            FIT_FILE.write_text(json.dumps(fit, indent=2) + "\n", "utf-8")
-            from storyline.cluster import fitted
-
-            fitted.cache_clear()
-    if args.only in (None, "stories"):
-        s = fit_stories(args.data, config)
-        print(json.dumps({"stories": s}))
-        fit["stories"] = {"threshold": s["threshold"], "entity_weight": s["entity_weight"], "fit": s}
+    t = fit_threshold(args.data, config)
+    print(json.dumps({"event_threshold": t}))
+    fit["threshold"] = t["threshold"]
+    fit["weights"] = t["weights"]
+    fit["threshold_fit"] = t
+    fit.pop("stories", None)  # storyline parameters: storyline/data/stories_fit.json
     fit["embedder"] = settings(config).embedder
     fit["fitted"] = (
         "bench/fit_events.py: event threshold and signal weights = best F1 for 'same event' (Overall <= 1.5) on "
-        "SemEval-2022 dev pairs scored as article-vs-event; storyline threshold and entity weight = best B-cubed F1 of "
-        "storylines vs topics on BSNLP (CL-TLS held out as a check)"
+        "SemEval-2022 dev pairs scored as article-vs-event"
     )
     if args.write:
         FIT_FILE.write_text(json.dumps(fit, indent=2) + "\n", "utf-8")

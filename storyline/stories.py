@@ -1,35 +1,74 @@
 """Storylines: events linked over months by their key actors and places.
 
-An event is described by its *key actors*: the entity weights summed over its articles
-(salience × rarity, from :mod:`storyline.represent`), plus its centroid. Events are
-taken in date order; each joins the storyline whose profile it resembles most, if that
-storyline was active within ``gap_days`` and the score reaches ``threshold``, else it
-starts a new storyline. So an event belongs to exactly one storyline, and a storyline
-id, once given, never changes (ids derive from the first event).
+A storyline has a *profile*: the bag of its events' key entities (people, places,
+organisations), plus the sum of its events' embedding centroids. Each event adds, per
+entity, the share of its articles naming it × how prominently they do (mentions, title;
+:func:`event_profile`), so a big event does not drown a storyline and a name in passing
+weighs little. An event and a storyline (or two storylines) are compared by
 
-Candidates come from an inverted list over the stories' key actors (only stories
-that share one of the event's heaviest entities are scored), never from a scan.
+    score = entity_weight × cos(idf^p ⊙ event entities, idf^p ⊙ storyline entities)
+          + (1 − entity_weight) × cos(event centroid − m, storyline mean centroid − m)
 
-The threshold and the weights of the two parts are fitted on BSNLP dev
-(``bench/fit_events.py``; stored in ``storyline/data/events_fit.json`` under ``stories``).
+where ``idf`` is an *event-level* inverse document frequency, ``log((1 + N) / (1 + df))``
+over the N events seen so far (no +1 floor), ``p`` a fitted power (< 1: it tempers the
+idf, because the names that tell a storyline — Egypt, Mubarak, Tahrir — recur in many of
+its events and must not weigh less than a stray name), and ``m`` the mean event
+centroid (what all news shares). An entity in nearly every event — the president every
+article of a corpus mentions, the site name on every page of an outlet — weighs next to
+nothing, so it can neither glue unrelated storylines together nor make one; a name only
+one event has (``df`` 1) is no evidence of a link and is left out of both sides.
+
+Events are taken in date order; each joins the best storyline active within
+``gap_days`` if the score reaches ``threshold``, else it starts a new one. At the end of
+a run an agglomerative merge pass joins storylines whose profiles agree (score ≥
+``merge_threshold``, the most alike pair first): storylines that an early, still
+uninformed idf split apart. So an event belongs to exactly one storyline; a storyline
+id, once given, stays (ids derive from the first event; a merged-away id is recorded as
+an alias of the surviving one, still resolves, and the merge is logged).
+
+Candidates come from an inverted list over the storylines' most telling entities (only
+storylines sharing one of the event's most telling entities are scored) and, when the
+embedding part counts, a small ANN index over storyline centroids — never from a scan
+of all storylines. A storyline's weighted profile is cached until it changes or the
+event count grows by 2%, so the cost per event stays flat.
+
+The threshold, the merge threshold, the idf power, the entity weight and the profile
+size are fitted jointly on BSNLP dev and CL-TLS dev (``bench/fit_stories.py``; stored
+with how in ``storyline/data/stories_fit.json``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
+import json
 import logging
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import msgspec
 import numpy as np
 
-from storyline.cluster import EventState, day_number, fitted, iso_day
+from storyline.cluster import EventState, day_number, iso_day
 from storyline.models import Story
 
 log = logging.getLogger(__name__)
+
+#: events_meta key of the event-level entity frequencies (kept between runs)
+FREQUENCIES_KEY = "story_entity_frequencies"
+
+
+@lru_cache(maxsize=1)
+def fitted() -> dict[str, Any]:
+    """The fitted storyline parameters shipped in the package (with how they were fitted)."""
+    text = resources.files("storyline").joinpath("data/stories_fit.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 def _story_key(story_id: str) -> int:
@@ -42,8 +81,8 @@ def story_id_for(event_id: str) -> str:
 
 class StoryState(msgspec.Struct):
     id: str
-    entities: dict[str, float] = {}
-    vsum: list[float] = []
+    entities: dict[str, float] = {}  # entity id -> summed per-article weight over the events
+    vsum: list[float] = []  # sum of the events' unit centroids
     events: list[str] = []
     first_day: int | None = None
     last_day: int | None = None
@@ -52,30 +91,101 @@ class StoryState(msgspec.Struct):
 
 @dataclass(frozen=True, slots=True)
 class StorySettings:
-    """``[stories]`` in defaults.toml (negative threshold: the fitted one)."""
+    """``[stories]`` in defaults.toml (a negative value: the fitted one)."""
 
     threshold: float = -1.0
     gap_days: int = 365
     top_entities: int = 16
+    merge_threshold: float = -1.0
+    entity_weight: float = -1.0
 
 
-def _cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if not a or not b:
-        return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(w * b.get(k, 0.0) for k, w in a.items())
-    if dot <= 0:
-        return 0.0
-    return dot / (math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values())))
+class EventFrequencies:
+    """How many events (and articles) name each entity.
+
+    Event level: ``idf(e) = log((1 + N) / (1 + df(e)))`` — zero for an entity every event
+    names. Article level (:meth:`article_idf`, the smoothed form the representation uses):
+    to turn an event's article weights back into how prominently its articles name an
+    entity (:func:`event_profile`)."""
+
+    def __init__(
+        self,
+        events: int = 0,
+        counts: Mapping[str, int] | None = None,
+        articles: int = 0,
+        article_counts: Mapping[str, int] | None = None,
+    ) -> None:
+        self.events = events
+        self.counts: Counter[str] = Counter(counts or {})
+        self.articles = articles
+        self.article_counts: Counter[str] = Counter(article_counts or {})
+        self.vsum: np.ndarray | None = None  # sum of the events' unit centroids
+
+    def mean_vector(self) -> np.ndarray | None:
+        """The mean event centroid: what all news shares, taken out before comparing."""
+        return self.vsum / self.events if self.vsum is not None and self.events else None
+
+    def observe(self, ev: EventState, profile: Iterable[str]) -> None:
+        """Count event ``ev`` (its articles too); ``profile``: the entities it counts for."""
+        self.events += 1
+        self.counts.update(set(profile))
+        self.articles += max(ev.n, 1)
+        self.article_counts.update(ev.entity_df or dict.fromkeys(ev.entities, 1))
+        if ev.vsum:
+            c = ev.centroid()
+            self.vsum = c.copy() if self.vsum is None or self.vsum.shape != c.shape else self.vsum + c
+
+    def idf(self, entity_id: str) -> float:
+        return max(0.0, math.log((1 + self.events) / (1 + self.counts.get(entity_id, 0))))
+
+    def article_idf(self, entity_id: str) -> float:
+        return math.log((1 + self.articles) / (1 + self.article_counts.get(entity_id, 0))) + 1.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {"events": self.events, "counts": dict(self.counts), "articles": self.articles,
+                "article_counts": dict(self.article_counts),
+                "vsum": [] if self.vsum is None else [float(x) for x in self.vsum]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> EventFrequencies:
+        counts, events = data.get("counts", {}), data.get("events", 0)
+        art_counts, articles = data.get("article_counts", {}), data.get("articles", 0)
+        if not (isinstance(counts, Mapping) and isinstance(events, int) and isinstance(art_counts, Mapping)
+                and isinstance(articles, int)):
+            raise ValueError("storyline frequencies: expected {'events': int, 'counts': {id: int}, 'articles': int,"
+                             " 'article_counts': {id: int}}")
+        out = cls(events, {str(k): int(v) for k, v in counts.items()}, articles,
+                  {str(k): int(v) for k, v in art_counts.items()})
+        vsum = data.get("vsum", [])
+        if not isinstance(vsum, list):
+            raise ValueError("storyline frequencies: 'vsum' must be a list of numbers")
+        out.vsum = np.asarray(vsum, dtype=np.float32) if vsum else None
+        return out
 
 
 def _top(weights: Mapping[str, float], n: int) -> dict[str, float]:
     return dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
 
 
+def event_profile(ev: EventState, n: int, frequencies: EventFrequencies) -> dict[str, float]:
+    """An event's ``n`` key entities: per entity, the share of the event's articles that
+    name it × how prominently they do (mentions, title), which is the article weight with
+    its rarity factor divided out. Rarity is left to the event-level idf: the article
+    weights favour rare names, and for a storyline rare names are mostly noise (a
+    storyline is told by the names its events keep repeating)."""
+    per = 1.0 / max(ev.n, 1)
+    if ev.entity_df:
+        shares = {
+            e: per * ev.entities.get(e, 0.0) / frequencies.article_idf(e) for e in ev.entity_df
+        }
+    else:
+        shares = dict.fromkeys(ev.entities, per)
+    return _top(shares, n) if len(shares) > n else shares
+
+
 class StoryLinker:
-    """Online linking of events into storylines (river-style ``learn_one``)."""
+    """Online linking of events into storylines (river-style ``learn_one``), and the
+    merge pass (:meth:`merge_pass`) run at the end of a run."""
 
     def __init__(
         self,
@@ -83,109 +193,204 @@ class StoryLinker:
         entity_weight: float | None = None,
         gap_days: int = 365,
         top_entities: int = 16,
-        k: int = 10,
+        merge_threshold: float | None = None,
+        k: int = 8,
+        profile_size: int | None = None,
+        frequencies: EventFrequencies | None = None,
+        idf_power: float | None = None,
     ) -> None:
-        self.threshold = threshold
-        self.entity_weight = entity_weight
+        fit = fitted()
+        self.idf_power = float(fit["idf_power"] if idf_power is None else idf_power)
+        self.threshold = float(fit["threshold"] if threshold is None else threshold)
+        self.entity_weight = float(fit["entity_weight"] if entity_weight is None else entity_weight)
+        self.merge_threshold = float(fit["merge_threshold"] if merge_threshold is None else merge_threshold)
         self.gap_days = gap_days
         self.top_entities = top_entities
         self.k = k
-        fit = fitted().get("stories", {})
-        self._threshold = float(fit.get("threshold", 0.35) if threshold is None else threshold)
-        self._we = float(fit.get("entity_weight", 0.7) if entity_weight is None else entity_weight)
+        self.profile_size = int(fit.get("profile_size", 64) if profile_size is None else profile_size)
+        self.frequencies = frequencies if frequencies is not None else EventFrequencies()
         self.stories: dict[str, StoryState] = {}
-        self._by_entity: dict[str, list[str]] = {}
-        self._ann: Any = None  # usearch index of story centroids (an event's topic finds its story)
+        self.story_of_event: dict[str, str] = {}
+        self.merged_into: dict[str, str] = {}  # merged-away story id -> the one that took it
+        self.merges: list[tuple[str, str, float]] = []  # (kept, gone, score)
+        self._by_entity: dict[str, set[str]] = {}
+        self._indexed: dict[str, tuple[str, ...]] = {}  # story -> the entities it is listed under
+        self._ann: Any = None  # usearch index of story centroids
         self._keys: dict[int, str] = {}
-        # single link: earlier events themselves, so a story grows along a chain of close events
-        self._ev_ann: Any = None
-        self._ev: dict[int, tuple[str, dict[str, float], np.ndarray, int | None]] = {}  # key -> (story, top, vec, day)
+        self._weighted_cache: dict[str, tuple[int, dict[str, float], float]] = {}
 
     def __repr__(self) -> str:
         return (
             f"StoryLinker(threshold={self.threshold!r}, entity_weight={self.entity_weight!r},"
-            f" gap_days={self.gap_days!r}, top_entities={self.top_entities!r}, k={self.k!r})"
+            f" gap_days={self.gap_days!r}, top_entities={self.top_entities!r},"
+            f" merge_threshold={self.merge_threshold!r}, k={self.k!r}, profile_size={self.profile_size!r})"
         )
 
     def clone(self) -> StoryLinker:
-        return StoryLinker(self.threshold, self.entity_weight, self.gap_days, self.top_entities, self.k)
+        return StoryLinker(self.threshold, self.entity_weight, self.gap_days, self.top_entities,
+                           self.merge_threshold, self.k, self.profile_size)
 
+    # -- state ----------------------------------------------------------------
     def load(self, states: Iterable[StoryState]) -> None:
         for st in states:
             self._index(st)
+            for e in st.events:
+                self.story_of_event[e] = st.id
+
+    def story_of(self, event_id: str) -> str | None:
+        sid = self.story_of_event.get(event_id)
+        return self.resolve(sid) if sid is not None else None
+
+    def resolve(self, story_id: str) -> str:
+        while story_id in self.merged_into:
+            story_id = self.merged_into[story_id]
+        return story_id
 
     def _index(self, st: StoryState) -> None:
         self.stories[st.id] = st
-        if st.vsum:
+        self._weighted_cache.pop(st.id, None)
+        for e in self._indexed.get(st.id, ()):
+            ids = self._by_entity.get(e)
+            if ids is not None:
+                ids.discard(st.id)
+        keys = tuple(_top(st.entities, self.top_entities))
+        for e in keys:
+            self._by_entity.setdefault(e, set()).add(st.id)
+        self._indexed[st.id] = keys
+        if self.entity_weight >= 1.0 or not st.vsum:
+            return  # the centroid index only finds storylines for the embedding part
+        v = np.asarray(st.vsum, dtype=np.float32)
+        norm = float(np.linalg.norm(v))
+        if norm:
             from usearch.index import Index
 
-            v = np.asarray(st.vsum, dtype=np.float32)
-            norm = float(np.linalg.norm(v))
-            if norm:
-                if self._ann is None:
-                    self._ann = Index(ndim=len(v), metric="cos", dtype="f32")
-                key = _story_key(st.id)
-                if key in self._keys:
-                    self._ann.remove(key)
-                self._ann.add(key, v / norm)
-                self._keys[key] = st.id
-        for e in _top(st.entities, self.top_entities * 2):
-            ids = self._by_entity.setdefault(e, [])
-            if st.id not in ids:
-                ids.append(st.id)
+            if self._ann is None:
+                self._ann = Index(ndim=len(v), metric="cos", dtype="f32")
+            key = _story_key(st.id)
+            if key in self._keys:
+                self._ann.remove(key)
+            self._ann.add(key, v / norm)
+            self._keys[key] = st.id
+
+    def _unindex(self, st: StoryState) -> None:
+        self._weighted_cache.pop(st.id, None)
+        for e in self._indexed.pop(st.id, ()):
+            ids = self._by_entity.get(e)
+            if ids is not None:
+                ids.discard(st.id)
+        key = _story_key(st.id)
+        if key in self._keys and self._ann is not None:
+            self._ann.remove(key)
+            del self._keys[key]
+        self.stories.pop(st.id, None)
+
+    # -- scoring --------------------------------------------------------------
+    def _weighted(self, profile: Mapping[str, float]) -> tuple[dict[str, float], float]:
+        """``profile`` weighted by idf; names only one event has (``df`` 1) are left out:
+        they cannot be evidence of a link, and counted in the norm they would drown it."""
+        freq = self.frequencies
+        counts, base = freq.counts, 1 + freq.events
+        out: dict[str, float] = {}
+        for e, w in profile.items():
+            df = counts.get(e, 0)
+            if df >= 2 and df + 1 < base:
+                out[e] = w * math.log(base / (1 + df)) ** self.idf_power
+        return out, math.sqrt(sum(w * w for w in out.values()))
+
+    def _story_weighted(self, st: StoryState) -> tuple[dict[str, float], float]:
+        """``_weighted(st.entities)``, kept until the storyline changes or the event count
+        grows by 2% (the idf moves slowly; this keeps the cost per event flat)."""
+        n = self.frequencies.events
+        hit = self._weighted_cache.get(st.id)
+        if hit is not None and (n == hit[0] or (hit[0] >= 100 and n <= hit[0] * 1.02)):
+            return hit[1], hit[2]
+        w, norm = self._weighted(st.entities)
+        self._weighted_cache[st.id] = (n, w, norm)
+        return w, norm
+
+    def _entity_cos(self, a: Mapping[str, float] | StoryState | tuple[dict[str, float], float],
+                    b: Mapping[str, float] | StoryState) -> float:
+        """Cosine of two idf-weighted profiles (``a`` may come weighted already)."""
+        if isinstance(a, tuple):
+            wa, na = a
+        else:
+            wa, na = self._story_weighted(a) if isinstance(a, StoryState) else self._weighted(a)
+        if not na:
+            return 0.0
+        wb, nb = self._story_weighted(b) if isinstance(b, StoryState) else self._weighted(b)
+        if not nb:
+            return 0.0
+        if len(wa) > len(wb):
+            wa, wb = wb, wa
+        return sum(w * wb.get(e, 0.0) for e, w in wa.items()) / (na * nb)
+
+    def _score(self, ents: tuple[dict[str, float], float], vec: np.ndarray, st: StoryState) -> float:
+        """``ents``: the weighted profile (and its norm) of the event or storyline compared
+        with ``st``; ``vec``: its mean centroid."""
+        emb = 0.0
+        if self.entity_weight < 1.0 and st.vsum and st.events:
+            mean = self.frequencies.mean_vector()
+            va = vec - mean if mean is not None else vec
+            vb = np.asarray(st.vsum, dtype=np.float32) / len(st.events)
+            if mean is not None:
+                vb = vb - mean
+            nb = float(np.linalg.norm(vb))
+            na = float(np.linalg.norm(va))
+            emb = max(0.0, float(np.dot(va, vb) / (na * nb))) if na and nb else 0.0
+        return self.entity_weight * self._entity_cos(ents, st) + (1.0 - self.entity_weight) * emb
 
     def score(self, ev: EventState, st: StoryState) -> float:
-        ent = _cos(_top(ev.entities, self.top_entities), _top(st.entities, self.top_entities * 2))
-        va, vb = ev.centroid(), np.asarray(st.vsum, dtype=np.float32)
-        nb = float(np.linalg.norm(vb))
-        emb = float(np.dot(va, vb) / nb) if nb else 0.0
-        return self._we * ent + (1.0 - self._we) * emb
+        """How well event ``ev`` fits storyline ``st`` (0..1)."""
+        return self._score(self._weighted(event_profile(ev, self.profile_size, self.frequencies)), ev.centroid(), st)
 
+    def _within_gap(self, first: int | None, last: int | None, st: StoryState) -> bool:
+        if first is None or last is None or st.first_day is None or st.last_day is None:
+            return True
+        return first - st.last_day <= self.gap_days and st.first_day - last <= self.gap_days
+
+    def _candidates(self, weighted: Mapping[str, float], vec: np.ndarray, exclude: str | None = None) -> list[str]:
+        """Storylines listed under one of the most telling entities of ``weighted`` (an
+        idf-weighted profile), and the nearest storyline centroids."""
+        found: list[str] = []
+        for e in _top(weighted, self.top_entities):
+            found.extend(sorted(self._by_entity.get(e, ())))
+        if self._ann is not None and len(self._ann) and vec.any():
+            hits = self._ann.search(vec, min(self.k, len(self._ann)))
+            found.extend(self._keys[int(k)] for k in hits.keys if int(k) in self._keys)
+        return [s for s in dict.fromkeys(found) if s != exclude and s in self.stories]
+
+    # -- linking --------------------------------------------------------------
     def learn_one(self, ev: EventState) -> str:
         """Put event ``ev`` into a storyline; return the storyline id."""
+        known = self.story_of(ev.id)
+        if known is not None:
+            return known
+        self.frequencies.observe(ev, ev.entity_df or ev.entities)
+        profile = event_profile(ev, self.profile_size, self.frequencies)
         day = day_number(ev.date())
+        vec = ev.centroid()
+        weighted = self._weighted(profile)
         best: tuple[float, str] | None = None
-        found: list[str] = [sid for e in _top(ev.entities, self.top_entities) for sid in self._by_entity.get(e, ())]
-        if self._ann is not None and len(self._ann):
-            hits = self._ann.search(ev.centroid(), min(self.k, len(self._ann)))
-            found.extend(self._keys[int(k)] for k in hits.keys if int(k) in self._keys)
-        for sid in dict.fromkeys(found):
+        for sid in self._candidates(weighted[0], vec):
             st = self.stories[sid]
-            if day is not None and st.last_day is not None and st.first_day is not None:
-                if day - st.last_day > self.gap_days or st.first_day - day > self.gap_days:
-                    continue
-            s = self.score(ev, st)
+            if not self._within_gap(day, day, st):
+                continue
+            s = self._score(weighted, vec, st)
             if best is None or (s, sid) > best:
                 best = (s, sid)
-        top = _top(ev.entities, self.top_entities)
-        centroid = ev.centroid()
-        if self._ev_ann is not None and len(self._ev_ann):
-            hits = self._ev_ann.search(centroid, min(self.k, len(self._ev_ann)))
-            for key in hits.keys:
-                sid, other_top, vec, other_day = self._ev[int(key)]
-                if day is not None and other_day is not None and abs(day - other_day) > self.gap_days:
-                    continue
-                s = self._we * _cos(top, other_top) + (1.0 - self._we) * float(np.dot(centroid, vec))
-                if best is None or (s, sid) > best:
-                    best = (s, sid)
-        if best is not None and best[0] >= self._threshold:
+        if best is not None and best[0] >= self.threshold:
             st = self.stories[best[1]]
         else:
-            st = StoryState(id=story_id_for(ev.id), vsum=[0.0] * len(ev.vsum))
-        self._add(st, ev, day)
-        if centroid.any():
-            from usearch.index import Index
-
-            if self._ev_ann is None:
-                self._ev_ann = Index(ndim=len(centroid), metric="cos", dtype="f32")
-            key = _story_key(ev.id)
-            self._ev_ann.add(key, centroid)
-            self._ev[key] = (st.id, top, centroid, day)
+            st = StoryState(id=story_id_for(ev.id))
+        self._add(st, ev, profile, day)
+        self.story_of_event[ev.id] = st.id
         return st.id
 
-    def _add(self, st: StoryState, ev: EventState, day: int | None) -> None:
-        for e, w in _top(ev.entities, self.top_entities).items():
-            st.entities[e] = st.entities.get(e, 0.0) + w / max(ev.n, 1)
+    def _add(self, st: StoryState, ev: EventState, profile: Mapping[str, float], day: int | None) -> None:
+        for e, w in profile.items():
+            st.entities[e] = st.entities.get(e, 0.0) + w
+        if len(st.entities) > self.profile_size:
+            st.entities = _top(st.entities, self.profile_size)
         c = ev.centroid()
         st.vsum = (np.asarray(st.vsum, dtype=np.float32) + c).tolist() if st.vsum else c.tolist()
         if ev.id not in st.events:
@@ -193,25 +398,96 @@ class StoryLinker:
         if day is not None:
             st.first_day = day if st.first_day is None else min(st.first_day, day)
             st.last_day = day if st.last_day is None else max(st.last_day, day)
-        for e in _top(ev.entities, self.top_entities):
+        for e in profile:
             if e in ev.names:
                 st.names[e] = ev.names[e]
         self._index(st)
 
+    def _best_partner(self, sid: str) -> tuple[float, str] | None:
+        st = self.stories[sid]
+        vec = np.asarray(st.vsum, dtype=np.float32) / max(len(st.events), 1)
+        weighted = self._story_weighted(st)
+        best: tuple[float, str] | None = None
+        for other in self._candidates(weighted[0], vec, exclude=sid):
+            ot = self.stories[other]
+            if not self._within_gap(st.first_day, st.last_day, ot):
+                continue
+            s = self._score(weighted, vec, ot)
+            if best is None or (s, other) > best:
+                best = (s, other)
+        return best
 
-def title_of(st: StoryState) -> str:
-    """The names of a storyline's heaviest actors: "Alexander Lukashenko – Xi Jinping – Beijing"."""
-    top = [e for e, _ in sorted(st.entities.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
-    names = [st.names.get(e, e) for e in top]
+    def merge_pass(self, only: Iterable[str] | None = None) -> list[tuple[str, str, float]]:
+        """Join storylines whose profiles agree (score ≥ ``merge_threshold``), the most
+        alike pair first (agglomerative: the order of arrival does not decide), until no
+        pair does; ``only``: the storylines to start from (e.g. the ones a run touched).
+        Returns the merges made as (kept, gone, score)."""
+        done: list[tuple[str, str, float]] = []
+        version: dict[str, int] = {}
+        heap: list[tuple[float, str, str, int, int]] = []
+
+        def push(sid: str) -> None:
+            best = self._best_partner(sid)
+            if best is not None and best[0] >= self.merge_threshold:
+                heapq.heappush(heap, (-best[0], sid, best[1], version.get(sid, 0), version.get(best[1], 0)))
+
+        for sid in sorted(s for s in (self.stories if only is None else set(only)) if s in self.stories):
+            push(sid)
+        while heap:
+            neg, sid, other, v1, v2 = heapq.heappop(heap)
+            if sid not in self.stories or other not in self.stories:
+                continue
+            if version.get(sid, 0) != v1 or version.get(other, 0) != v2:
+                push(sid)  # one of the two changed since: score again
+                continue
+            kept, gone = self._merge(self.stories[other], self.stories[sid])
+            version[kept.id] = version.get(kept.id, 0) + 1
+            done.append((kept.id, gone.id, -neg))
+            push(kept.id)
+        self.merges.extend(done)
+        return done
+
+    def _merge(self, a: StoryState, b: StoryState) -> tuple[StoryState, StoryState]:
+        """Fold one storyline into the other: the older id (earlier first event) stays."""
+        if (b.first_day or 0, len(b.events) * -1, b.id) < (a.first_day or 0, len(a.events) * -1, a.id):
+            a, b = b, a
+        for e, w in b.entities.items():
+            a.entities[e] = a.entities.get(e, 0.0) + w
+        a.entities = _top(a.entities, self.profile_size)
+        if b.vsum:
+            a.vsum = (np.asarray(a.vsum, dtype=np.float32) + np.asarray(b.vsum, dtype=np.float32)).tolist() \
+                if a.vsum else list(b.vsum)
+        a.events.extend(e for e in b.events if e not in a.events)
+        days = [d for d in (a.first_day, b.first_day) if d is not None]
+        a.first_day = min(days) if days else None
+        days = [d for d in (a.last_day, b.last_day) if d is not None]
+        a.last_day = max(days) if days else None
+        for e, name in b.names.items():
+            a.names.setdefault(e, name)
+        self._unindex(b)
+        self.merged_into[b.id] = a.id
+        for e in b.events:
+            self.story_of_event[e] = a.id
+        self._index(a)
+        return a, b
+
+
+def title_of(st: StoryState, frequencies: EventFrequencies | None = None) -> str:
+    """The names of a storyline's most telling actors (weight × idf when known):
+    "Alexander Lukashenko – Xi Jinping – Beijing"."""
+    idf = frequencies.idf if frequencies is not None and frequencies.events else (lambda _e: 1.0)
+    ranked = sorted(st.entities.items(), key=lambda kv: (-kv[1] * idf(kv[0]), kv[0]))
+    names = [st.names.get(e, e) for e, _ in ranked[:3]]
     return " – ".join(names) if names else st.id
 
 
-def to_story(st: StoryState) -> Story:
+def to_story(st: StoryState, frequencies: EventFrequencies | None = None) -> Story:
+    idf = frequencies.idf if frequencies is not None and frequencies.events else (lambda _e: 1.0)
     return Story(
         id=st.id,
-        title=title_of(st),
+        title=title_of(st, frequencies),
         events=tuple(st.events),
-        actors=tuple(e for e, _ in sorted(st.entities.items(), key=lambda kv: (-kv[1], kv[0]))[:8]),
+        actors=tuple(e for e, _ in sorted(st.entities.items(), key=lambda kv: (-kv[1] * idf(kv[0]), kv[0]))[:8]),
         start=iso_day(st.first_day) if st.first_day is not None else None,
         end=iso_day(st.last_day) if st.last_day is not None else None,
     )
@@ -221,30 +497,58 @@ _enc = msgspec.msgpack.Encoder()
 
 
 def link_stories(store: object, settings: StorySettings) -> int:
-    """Put every stored event not yet in a storyline into one; return how many were linked.
+    """Put every stored event not yet in a storyline into one, then merge the storylines
+    that now agree; return how many events were linked.
 
     Runs at the end of a run (the pipeline's ``finish``): an event's key actors are then
     known from all the articles the run brought it.
     """
     from storyline.store.sqlite import SQLiteStore
 
-    assert isinstance(store, SQLiteStore)
-    linker = StoryLinker(None if settings.threshold < 0 else settings.threshold, None, settings.gap_days,
-                         settings.top_entities)
-    dec = msgspec.msgpack.Decoder(StoryState)
-    linker.load(dec.decode(blob) for _, blob in store.story_states())
+    if not isinstance(store, SQLiteStore):
+        raise TypeError(f"link_stories needs a SQLiteStore, not {type(store).__name__}")
+    raw = store.events_meta(FREQUENCIES_KEY)
+    frequencies = EventFrequencies.from_dict(msgspec.json.decode(raw)) if raw is not None else EventFrequencies()
+    linker = StoryLinker(
+        None if settings.threshold < 0 else settings.threshold,
+        None if settings.entity_weight < 0 else settings.entity_weight,
+        settings.gap_days,
+        settings.top_entities,
+        None if settings.merge_threshold < 0 else settings.merge_threshold,
+        frequencies=frequencies,
+    )
     ev_dec = msgspec.msgpack.Decoder(EventState)
     todo = [ev_dec.decode(blob) for _, blob in store.events_without_story()]
-    touched: dict[str, StoryState] = {}
-    story_of: dict[str, str] = {}
+    if not todo:
+        return 0
+    # only storylines still open when the run's first dated event happened can take events
+    days = [d for d in (day_number(ev.date()) for ev in todo) if d is not None]
+    undated = len(days) < len(todo)
+    since = None if undated or not days else iso_day(min(days) - settings.gap_days)
+    dec = msgspec.msgpack.Decoder(StoryState)
+    linker.load(dec.decode(blob) for _, blob in store.story_states(since))
+    touched: set[str] = set()
     for ev in todo:
-        sid = linker.learn_one(ev)
-        touched[sid] = linker.stories[sid]
-        story_of[ev.id] = sid
-        ev.story_id = sid
-    store.save_stories((to_story(st), _enc.encode(st)) for st in touched.values())
-    ev_enc = msgspec.msgpack.Encoder()
-    store.update_event_states((ev.id, ev_enc.encode(ev)) for ev in todo)
+        touched.add(linker.learn_one(ev))
+    merges = linker.merge_pass(touched)
+    touched = {linker.resolve(s) for s in touched}
+    for ev in todo:
+        ev.story_id = linker.story_of(ev.id)
+    story_of = {ev.id: ev.story_id for ev in todo if ev.story_id is not None}
+    moved: list[tuple[str, bytes]] = []
+    for kept, gone, s in merges:
+        # events of earlier runs follow a merged-away storyline (state and articles too)
+        current = linker.resolve(kept)
+        for eid, blob in store.story_event_states(gone):
+            ev = ev_dec.decode(blob)
+            ev.story_id = current
+            moved.append((eid, _enc.encode(ev)))
+            story_of[eid] = current
+        store.merge_stories(current, gone, f"profiles agree (score {s:.3f})")
+    store.save_stories((to_story(linker.stories[s], frequencies), _enc.encode(linker.stories[s]))
+                       for s in sorted(touched))
+    store.update_event_states([*((ev.id, _enc.encode(ev)) for ev in todo), *moved])
     store.set_article_stories(story_of)
-    log.info("linked %d events into %d storylines", len(todo), len(touched))
+    store.set_events_meta(FREQUENCIES_KEY, msgspec.json.encode(frequencies.to_dict()))
+    log.info("linked %d events into %d storylines (%d merged away)", len(todo), len(touched), len(merges))
     return len(todo)

@@ -121,6 +121,31 @@ def embedding_baselines(
     return out
 
 
+def per_topic(pred: Mapping[str, Hashable], gold: Mapping[str, Hashable]) -> dict[str, dict[str, Any]]:
+    """For each gold topic: its documents, the storyline holding most of them, the share
+    of the topic in it (how whole the topic stays) and the share of that storyline that is
+    the topic (how pure it is)."""
+    from collections import Counter
+
+    members: dict[Hashable, Counter[Hashable]] = {}
+    sizes: Counter[Hashable] = Counter()
+    for doc, topic in gold.items():
+        cluster = pred.get(doc, doc)
+        members.setdefault(topic, Counter())[cluster] += 1
+        sizes[cluster] += 1
+    out: dict[str, dict[str, Any]] = {}
+    for topic, clusters in sorted(members.items(), key=lambda kv: str(kv[0])):
+        main, count = clusters.most_common(1)[0]
+        total = sum(clusters.values())
+        out[str(topic)] = {
+            "documents": total,
+            "storylines": len(clusters),
+            "in_main_storyline": round(count / total, 4),
+            "main_storyline_purity": round(count / sizes[main], 4),
+        }
+    return out
+
+
 def score_clustering(
     articles: Sequence[Article], gold_of: dict[str, Hashable], config: Config, *, baselines: bool = True
 ) -> dict[str, Any]:
@@ -132,7 +157,8 @@ def score_clustering(
     result: dict[str, Any] = {
         "documents": len(articles),
         "topics": len(set(gold.values())),
-        "storylines": {**bcubed(stories, gold), "clusters": len(set(stories.values()))},
+        "storylines": {**bcubed(stories, gold), "clusters": len(set(stories.values())),
+                       "per_topic": per_topic(stories, gold)},
         "events": {**bcubed(events, gold), "clusters": len(set(events.values()))},
         "run": figures,
     }

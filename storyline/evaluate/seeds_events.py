@@ -89,5 +89,7 @@ def score(gold: dict[str, Any], articles: dict[str, Article], store: Any) -> dic
         "places_ok": sum(e.get("place_ok", False) for e in events),
         "storylines": sorted(sorted(n for n in story_pred if story_pred[n] == s) for s in set(story_pred.values())),
         "storylines_bcubed": bcubed(story_pred, gold_story),
+        "storylines_exact": {frozenset(n for n in story_pred if story_pred[n] == s) for s in set(story_pred.values())}
+        == {frozenset(n for n in gold_story if gold_story[n] == g) for g in set(gold_story.values())},
         "joined_why": explained,
     }

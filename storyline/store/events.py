@@ -110,6 +110,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         # the late-article window search reads the index alone instead of every row
         "CREATE INDEX events_days ON events(substr(date, -10), substr(date, 1, 10), id) WHERE state IS NOT NULL;",
     ),
+    (
+        "events_004_story_aliases",
+        """
+        CREATE TABLE story_aliases (
+            old_id TEXT PRIMARY KEY,
+            new_id TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        """,
+    ),
 ]
 
 # why an article is in its event: (article, event, decision, score, threshold, parts, candidates, detail)
@@ -272,6 +283,35 @@ class EventsTables:
                     "UPDATE events SET story_id = ? WHERE id = ?", [(story.id, e) for e in story.events]
                 )
 
+    def merge_stories(self, kept: str, gone: str, reason: str) -> None:
+        """Storyline ``gone`` joins ``kept``: its events follow, its id becomes an alias
+        of ``kept`` (ids pointing at it still resolve) and the merge is logged."""
+        with self.db:
+            self.db.execute("UPDATE story_aliases SET new_id = ? WHERE new_id = ?", (kept, gone))
+            self.db.execute(
+                "INSERT OR REPLACE INTO story_aliases(old_id, new_id, reason) VALUES (?,?,?)", (gone, kept, reason)
+            )
+            self.db.execute("UPDATE events SET story_id = ? WHERE story_id = ?", (kept, gone))
+            self.db.execute("DELETE FROM stories WHERE id = ?", (gone,))
+            self.db.execute(
+                "INSERT INTO event_log(kind, event_id, other_id, detail) VALUES ('story-merge', ?, ?, ?)",
+                (kept, gone, reason),
+            )
+
+    def story_event_states(self, story_id: str) -> list[tuple[str, bytes]]:
+        """The events of a stored storyline with their clusterer state."""
+        rows = self.db.execute(
+            "SELECT id, state FROM events WHERE story_id = ? AND state IS NOT NULL ORDER BY date, id", (story_id,)
+        )
+        return [(str(i), bytes(s)) for i, s in rows]
+
+    def resolve_story_id(self, story_id: str) -> str | None:
+        """The current id of ``story_id`` (itself, or the storyline it was merged into)."""
+        if self.db.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone():
+            return story_id
+        row = self.db.execute("SELECT new_id FROM story_aliases WHERE old_id = ?", (story_id,)).fetchone()
+        return str(row[0]) if row else None
+
     def save_event_batch(
         self,
         *,
@@ -337,18 +377,23 @@ class EventsTables:
         from storyline.models import replace, to_json
 
         changed = 0
+        events = list(story_of)
         with self.db:
-            for event_id, story_id in story_of.items():
+            for i in range(0, len(events), 500):  # a few queries for a run, not one per event
+                chunk = events[i : i + 500]
+                marks = ",".join("?" * len(chunk))
                 rows = self.db.execute(
-                    "SELECT id, record FROM articles WHERE event_id = ? AND story_id IS NOT ?", (event_id, story_id)
+                    f"SELECT id, event_id, story_id, record FROM articles WHERE event_id IN ({marks})", chunk
                 ).fetchall()
-                for article_id, record in rows:
+                updates = []
+                for article_id, event_id, old, record in rows:
+                    story_id = story_of[event_id]
+                    if old == story_id:
+                        continue
                     art = replace(from_json(record, Article), story_id=story_id)
-                    self.db.execute(
-                        "UPDATE articles SET story_id = ?, record = ? WHERE id = ?",
-                        (story_id, to_json(art), article_id),
-                    )
-                    changed += 1
+                    updates.append((story_id, to_json(art), article_id))
+                self.db.executemany("UPDATE articles SET story_id = ?, record = ? WHERE id = ?", updates)
+                changed += len(updates)
         return changed
 
     def set_events_meta(self, key: str, value: bytes) -> None:
@@ -585,13 +630,23 @@ class EventsTables:
         return [self._story(r) for r in self.db.execute(sql, (*params, limit, offset)).fetchall()]
 
     def story(self, story_id: str) -> Story | None:
+        """The storyline; an id merged into another storyline resolves to that one."""
+        current = self.resolve_story_id(story_id)
+        if current is None:
+            return None
         row = self.db.execute(
-            "SELECT id, title, actors, start, end FROM stories WHERE id = ?", (story_id,)
+            "SELECT id, title, actors, start, end FROM stories WHERE id = ?", (current,)
         ).fetchone()
         return self._story(row) if row else None
 
-    def story_states(self) -> list[tuple[str, bytes]]:
-        rows = self.db.execute("SELECT id, state FROM stories WHERE state IS NOT NULL")
+    def story_states(self, since: str | None = None) -> list[tuple[str, bytes]]:
+        """Storyline states (with ``since``, an ISO day: only storylines still open then)."""
+        if since:
+            rows = self.db.execute(
+                "SELECT id, state FROM stories WHERE state IS NOT NULL AND (end IS NULL OR end >= ?)", (since,)
+            )
+        else:
+            rows = self.db.execute("SELECT id, state FROM stories WHERE state IS NOT NULL")
         return [(str(i), bytes(s)) for i, s in rows]
 
     def events_without_story(self) -> list[tuple[str, bytes]]:

@@ -7,7 +7,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import msgspec
 import numpy as np
+import pytest
 
 from storyline.cluster import EventState
 from storyline.config import Config
@@ -15,7 +17,7 @@ from storyline.events import EventClusterer
 from storyline.models import Article, ArticleEntity, Span
 from storyline.represent import Representer
 from storyline.store import open_store
-from storyline.stories import StoryLinker
+from storyline.stories import EventFrequencies, StoryLinker
 
 
 class HashEmbedder:
@@ -130,17 +132,104 @@ def test_merged_event_id_still_resolves(tmp_path: Path) -> None:
 
 
 def state(id_: str, ents: dict[str, float], day: int, vec: list[float]) -> EventState:
-    return EventState(id=id_, key=1, vsum=vec, n=1, entities=ents, days={str(day): 1})
+    return EventState(id=id_, key=1, vsum=vec, n=1, entities=ents, entity_df=dict.fromkeys(ents, 1),
+                      days={str(day): 1})
 
 
 def test_linker_joins_by_key_actors_and_respects_the_gap() -> None:
-    linker = StoryLinker(threshold=0.5, entity_weight=1.0, gap_days=100)
+    linker = StoryLinker(threshold=0.3, entity_weight=1.0, gap_days=100, merge_threshold=0.9, idf_power=1.0)
     s1 = linker.learn_one(state("e1", {"x": 3.0, "y": 1.0}, 738000, [1.0, 0.0]))
-    s2 = linker.learn_one(state("e2", {"x": 3.0, "z": 1.0}, 738050, [0.0, 1.0]))
-    s3 = linker.learn_one(state("e3", {"q": 1.0}, 738060, [1.0, 0.0]))
+    s2 = linker.learn_one(state("e2", {"q": 1.0, "r": 1.0}, 738010, [1.0, 0.0]))
+    s3 = linker.learn_one(state("e3", {"x": 3.0, "z": 1.0}, 738050, [0.0, 1.0]))
     s4 = linker.learn_one(state("e4", {"x": 3.0, "y": 1.0}, 738400, [1.0, 0.0]))  # too long after
-    assert s1 == s2 and s3 != s1 and s4 != s1
+    assert s1 == s3 and s2 != s1 and s4 != s1
+    assert linker.story_of("e3") == s1 and linker.story_of("nope") is None
     assert repr(linker.clone()) == repr(linker)
+
+
+def test_an_actor_in_every_event_does_not_glue_storylines() -> None:
+    """The Belarus–China and Russia–Belarus shape: one leader in all four events, the
+    partner and the places tell the two storylines apart."""
+    linker = StoryLinker(threshold=0.1, entity_weight=1.0, merge_threshold=0.3, idf_power=0.5)
+    day = 738000
+    visits = [
+        ("v1", {"per-lead": 2.0, "per-east": 2.0, "loc-capital-e": 1.0, "loc-land-e": 1.0}),
+        ("v2", {"per-lead": 2.0, "per-north": 2.0, "loc-resort": 1.0, "loc-land-n": 1.0}),
+        ("v3", {"per-lead": 2.0, "per-east": 2.0, "loc-capital-e": 1.0, "loc-land-e": 1.0, "loc-home": 1.0}),
+        ("v4", {"per-lead": 2.0, "per-north": 2.0, "loc-home": 1.0, "loc-land-n": 1.0}),
+    ]
+    story = {eid: linker.learn_one(state(eid, ents, day + 60 * i, [1.0, 0.0])) for i, (eid, ents) in
+             enumerate(visits)}
+    linker.merge_pass()
+    story = {eid: linker.story_of(eid) for eid in story}
+    assert story["v1"] == story["v3"] != story["v2"] == story["v4"]
+    assert linker.frequencies.idf("per-lead") == 0.0
+
+
+def long_before(day: int) -> list[EventState]:
+    """Events years earlier (outside the gap: they only teach the frequencies) naming q
+    and r once each, among other names."""
+    return [
+        state("o1", {"q": 1.0, "old-1": 1.0}, day - 1000, [0.0, 1.0]),
+        state("o2", {"r": 1.0, "old-2": 1.0}, day - 990, [0.0, 1.0]),
+        state("o3", {"old-3": 1.0, "old-4": 1.0}, day - 980, [0.0, 1.0]),
+        state("o4", {"old-5": 1.0}, day - 970, [0.0, 1.0]),
+    ]
+
+
+def test_merge_pass_joins_storylines_that_came_to_agree_and_old_ids_resolve() -> None:
+    linker = StoryLinker(threshold=0.99, entity_weight=1.0, merge_threshold=0.4, idf_power=1.0)
+    day = 738000
+    for ev in long_before(day):
+        linker.learn_one(ev)
+    a = linker.learn_one(state("a", {"p": 1.0, "q": 1.0}, day, [1.0, 0.0]))
+    b = linker.learn_one(state("b", {"p": 1.0, "r": 1.0}, day + 1, [1.0, 0.0]))  # 0.5 < 0.99: a new storyline
+    assert a != b
+    merges = linker.merge_pass()
+    assert [(kept, gone) for kept, gone, _ in merges] == [(a, b)]  # the older storyline keeps its id
+    assert linker.story_of("b") == a and linker.resolve(b) == a
+    assert b not in linker.stories and linker.stories[a].events == ["a", "b"]
+
+
+def test_frequencies_round_trip_and_reject_bad_input() -> None:
+    freq = EventFrequencies()
+    freq.observe(state("e", {"x": 1.0}, 738000, [1.0]), ["x"])
+    again = EventFrequencies.from_dict(freq.to_dict())
+    assert again.to_dict() == freq.to_dict() and again.idf("x") == 0.0 and again.idf("new") > 0
+    with pytest.raises(ValueError):
+        EventFrequencies.from_dict({"events": "many"})
+
+
+def test_storylines_merge_across_runs_and_the_old_id_resolves(tmp_path: Path) -> None:
+    """Two runs: the second brings the event that shows two storylines are one; the
+    merged-away id still finds the storyline, its articles follow, the merge is logged."""
+    from storyline.stories import StorySettings, link_stories
+
+    store = open_store(tmp_path / "m.db")
+    day = 738000
+
+    def save(evs: list[EventState]) -> None:
+        from storyline.events import card
+
+        store.save_events(((card(ev), ev.n, msgspec.msgpack.encode(ev)) for ev in evs), {})
+
+    noise = long_before(day)
+    first = [state("a", {"p": 1.0, "q": 1.0}, day, [1.0, 0.0]), state("b", {"p": 1.0, "r": 1.0}, day + 1, [1.0, 0.0])]
+    save(noise + first)
+    strict = StorySettings(threshold=0.99, merge_threshold=1.01, entity_weight=1.0)
+    link_stories(store, strict)
+    sa, sb = (store.event(e).story_id for e in ("a", "b"))  # type: ignore[union-attr]
+    assert sa and sb and sa != sb
+    save([state("c", {"p": 1.0, "q": 1.0, "r": 1.0}, day + 2, [1.0, 0.0])])
+    link_stories(store, StorySettings(threshold=0.3, merge_threshold=0.4, entity_weight=1.0))
+    now = {e: store.event(e).story_id for e in ("a", "b", "c")}  # type: ignore[union-attr]
+    assert len(set(now.values())) == 1
+    kept = now["a"]
+    gone = sa if kept == sb else sb
+    story = store.story(gone)
+    assert story is not None and story.id == kept and set(story.events) >= {"a", "b", "c"}
+    assert any(row["kind"] == "story-merge" and row["other"] == gone for row in store.event_log(kept))
+    store.close()
 
 
 def test_entity_names_prefer_the_knowledge_base(tmp_path: Path) -> None:
