@@ -149,6 +149,7 @@ class DateResolver:
     """Pipeline stage ``dates``: publication date, mentioned dates, event date."""
 
     name = "dates"
+    parallel_safe = True  # output depends only on the article and the config (caches aside): runs in workers
 
     def __init__(self, config: Config) -> None:
         self.settings = config.section("dates", DateSettings)

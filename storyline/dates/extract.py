@@ -26,7 +26,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Final
 
-from storyline.dates.lexicon import TOKEN, Lexicon, Tags, lexicon, norm
+from storyline.dates.lexicon import SEEN_MAX, TOKEN, Lexicon, Tags, lexicon, norm
 
 Date = dt.date
 #: (first token, end token, value, granularity, confidence)
@@ -102,6 +102,9 @@ class Extractor:
         slow = lex.stemmed or lex.compound or bool(lex.clitics)
         phrases = lex.phrases
         not_after = lex.not_after
+        seen = lex.seen
+        if len(seen) > SEEN_MAX:
+            seen.clear()
         phrase_at: list[int] = []
         toks: list[_Tok] = []
         append = toks.append
@@ -111,10 +114,15 @@ class Extractor:
             if raw.isdigit():
                 append((raw, raw, start, end, None, int(raw) if len(raw) <= 4 else None))
                 continue
-            n = norm(raw)
-            tags = words.get(n)
-            if tags is None and slow and len(n) >= 4:
-                tags = lex.lookup(n)
+            known = seen.get(raw)
+            if known is None:
+                n = norm(raw)
+                tags = words.get(n)
+                if tags is None and slow and len(n) >= 4:
+                    tags = lex.lookup(n)
+                seen[raw] = (n, tags)
+            else:
+                n, tags = known
             if n in phrases:
                 phrase_at.append(len(toks))
             if tags is not None and n in not_after and toks and toks[-1][N] in not_after[n]:

@@ -54,6 +54,9 @@ def words_of(phrase: str) -> tuple[str, ...]:
     return tuple(norm(m.group()) for m in TOKEN.finditer(phrase))
 
 
+SEEN_MAX = 200_000  # distinct raw tokens remembered per language (~30 MB at most)
+
+
 @dataclass(slots=True)
 class Lexicon:
     """Everything the matcher knows about one language."""
@@ -70,6 +73,9 @@ class Lexicon:
     weekdays_capitalised: bool = False
     compound: bool = False
     stemmed: bool = False
+    # raw token -> (normalised form, tags): words repeat from article to article, and
+    # normalising and stem lookups were most of the stage's time; bounded (see ``SEEN_MAX``)
+    seen: dict[str, tuple[str, Tags | None]] = field(default_factory=dict)
 
     def add(
         self, phrase: str, kind: str, value: Any = True, *, stem: bool = False, cuts: tuple[int, ...] = (1, 2)

@@ -211,3 +211,26 @@ def test_helpers() -> None:
     assert iso_week(dt.date(2023, 2, 22)) == "2023-W08"
     assert shift_month(2024, 1, -1) == (2023, 12)
     assert shift_month(2024, 12, 1) == (2025, 1)
+
+
+def test_token_cache_gives_the_same_dates_cold_and_warm() -> None:
+    """Words remembered from earlier articles (the lexicon's token cache) resolve as a fresh
+    lookup does, including stemmed and clitic forms; the cache stays bounded."""
+    from storyline.dates.lexicon import SEEN_MAX, lexicon
+
+    today = dt.date(2024, 5, 20)
+    cases = [
+        ("de", "Am Dienstag, dem 14. Mai, und letzte Woche tagte der Rat; am Freitagabend nicht."),
+        ("lv", "Sanāksme notika pirmdien, 13. maijā, un nākamajā nedēļā turpināsies."),
+        ("fr", "L'accord signé hier et l'an dernier, avant-hier aussi, le 3 mars."),
+    ]
+    for language, text in cases:
+        lexicon(language).seen.clear()
+        cold = find_dates(text, language, today)
+        assert lexicon(language).seen  # filled by the first pass
+        warm = find_dates(text, language, today)
+        assert warm == cold and cold
+    lex = lexicon("en")
+    lex.seen.update({f"w{i}": (f"w{i}", None) for i in range(SEEN_MAX + 1)})
+    find_dates("on Monday", "en", today)
+    assert len(lex.seen) < 10
