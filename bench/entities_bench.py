@@ -6,16 +6,20 @@ Reads the BSNLP documents and the seed articles from ``../shared`` (skips what i
 missing), runs them through clean + language once, then times the entity stage alone:
 
 * ``cold``: a fresh stage and empty caches: includes loading the gazetteer, the word
-  frequency lists of each language and warming the per-word caches;
+  frequency tables of each language met (``entities/lexicon.py``) and filling the
+  per-word caches;
 * ``warm``: the same articles again through a new stage (empty knowledge base, warm
   per-word caches), which is what a long run sees after its first few thousand articles.
 
-Target (issue 3): at least 300 articles/s warm.
+Target (issue 3): at least 300 articles/s, cold. Peak RSS is the whole process's
+(``ru_maxrss``, after each pass); the row ``before`` is the process with the articles
+cleaned and their language found, before the entity stage loads anything.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 from pathlib import Path
@@ -55,6 +59,7 @@ def main() -> None:
 
     articles = _articles(args.limit)
     chars = sum(len(a.text) for a in articles) / len(articles)
+    before = _peak_mb()
     rows = []
     for label in ("cold", "warm"):
         started, cpu = time.perf_counter(), time.process_time()
@@ -62,13 +67,27 @@ def main() -> None:
         out = list(linker.pipe(articles))
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         mentions = sum(len(m.mentions) for a in out for m in a.entities)
-        rows.append((label, len(articles), seconds, cpu, mentions))
+        rows.append((label, len(articles), seconds, cpu, mentions, _peak_mb()))
     # CPU seconds are reported beside wall seconds: on a shared machine the wall clock
     # measures the neighbours too; the stage itself is single-threaded
     print(f"entity stage, {len(articles)} articles, {chars:.0f} characters on average")
-    print(f"{'run':<6} {'articles':>8} {'wall s':>7} {'cpu s':>7} {'art/s wall':>10} {'art/s cpu':>10} {'mentions':>9}")
-    for label, n, seconds, cpu, mentions in rows:
-        print(f"{label:<6} {n:>8} {seconds:>7.1f} {cpu:>7.1f} {n / seconds:>10.0f} {n / cpu:>10.0f} {mentions:>9}")
+    print(f"peak RSS before the stage: {before:.0f} MB; load average {_load()}")
+    head = f"{'run':<6} {'articles':>8} {'wall s':>7} {'cpu s':>7} {'art/s wall':>10} {'art/s cpu':>10}"
+    print(f"{head} {'mentions':>9} {'peak MB':>8}")
+    for label, n, seconds, cpu, mentions, peak in rows:
+        row = f"{label:<6} {n:>8} {seconds:>7.1f} {cpu:>7.1f} {n / seconds:>10.0f} {n / cpu:>10.0f}"
+        print(f"{row} {mentions:>9} {peak:>8.0f}")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 if __name__ == "__main__":
