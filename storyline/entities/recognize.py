@@ -19,6 +19,10 @@ No trained model: the signals are the ones a reader of an unknown language would
   Compounds ending in a common noun ("Söldnergruppe") are common nouns.
 
 Months, weekdays and language names of every CLDR locale are never entities.
+
+Word frequencies and simplemma's answers come from :mod:`~storyline.entities.lexicon`
+(compact tables, nothing heavy loaded). :meth:`Recognizer.find` keeps what it learns
+about one text in a per-call record, so one recognizer may serve several callers.
 """
 
 from __future__ import annotations
