@@ -33,7 +33,9 @@ How (deterministic; ~10-15 minutes on 2 cores; no network):
    mean and the first ``--remove`` directions taken out (SIF's common-component
    removal, extended to language identity).
 
-Usage: ``python scripts/distill_static.py [--out storyline/data/static_e5.npz]``.
+Usage: ``python scripts/distill_static.py --out /tmp/static_base.npz``; the shipped
+``storyline/data/static_e5.npz`` is that table with its run-time centring measured on
+real passages by ``scripts/distill_tokenlearn.py fit`` (its docstring says how).
 """
 
 from __future__ import annotations
@@ -127,13 +129,13 @@ def embed_texts(texts: list[str], batch: int) -> np.ndarray:
     return vectors[[where[t] for t in texts]]
 
 
-def pseudo_documents(per_language: int, length: int) -> list[str]:
+def pseudo_documents(per_language: int, length: int, languages: tuple[str, ...] = LANGUAGES) -> list[str]:
     """Bags of words drawn by frequency from each language's wordfreq list (seed 0)."""
     import wordfreq
 
     rng = np.random.default_rng(0)
     docs: list[str] = []
-    for lang in LANGUAGES:
+    for lang in languages:
         words = wordfreq.top_n_list(lang, 20_000)
         p = np.array([wordfreq.word_frequency(w, lang) for w in words])
         p /= p.sum()

@@ -3,7 +3,10 @@
 Writes ``storyline/data/similarity_weights.json``: for each embedder, the weight of
 each signal (embedding cosine fixed at 1; entities, place, time relative to it) and
 the time scale, chosen by grid search to maximise the Pearson correlation of
-:func:`storyline.represent.similarity` with ``-Overall``. The honest figure is the
+:func:`storyline.represent.similarity` with ``-Overall``. The embedding cosine is first
+mapped onto 0..1 from its ``RANGE`` percentiles over the dev pairs (``embedding_range``,
+see :class:`storyline.represent.SimilarityWeights`); inside each cross-validation fold
+the range comes from the training pairs only. The honest figure is the
 5-fold cross-validated Pearson (weights fitted on 4/5 of the pairs, scored on the
 held-out fifth, predictions pooled), reported beside the in-sample one.
 
@@ -43,6 +46,7 @@ MIN_COVERAGE = 100
 # visits by the same people apart (issue 5), so place keeps at least the smallest
 # non-zero weight of the grid and stays visible in `storyline explain`
 FLOORS = {"place": GRID[1]}
+RANGE = (5.0, 95.0)  # percentiles of the dev cosines mapped to 0 and 1
 OUT = Path(__file__).resolve().parents[1] / "storyline" / "data" / "similarity_weights.json"
 
 
@@ -56,6 +60,17 @@ def combined(values: dict[str, np.ndarray], weights: dict[str, float]) -> np.nda
         num[present] += w * v[present]
         den[present] += w
     return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+
+
+def embedding_range(cosines: np.ndarray) -> tuple[float, float]:
+    """The ``RANGE`` percentiles of the cosines seen (NaN = no embedding on a side)."""
+    low, high = np.nanpercentile(cosines, RANGE)
+    return float(low), float(high)
+
+
+def calibrated(cosines: np.ndarray, span: tuple[float, float]) -> np.ndarray:
+    """:meth:`SimilarityWeights.calibrate` over an array (NaN stays NaN)."""
+    return np.clip((cosines - span[0]) / (span[1] - span[0]), 0.0, 1.0)
 
 
 def fit(
@@ -117,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             for scale in SCALES
         }
+        raw_cosine = signals["embedding"].copy()
         coverage = {k: int((~np.isnan(v)).sum()) for k, v in {**signals, "time": times[7.0]}.items()}
         fixed = {k: PRIOR.weights[k] for k, c in coverage.items() if c < MIN_COVERAGE and k != "embedding"}
         predicted = np.zeros(len(pairs))
@@ -124,18 +140,22 @@ def main(argv: list[str] | None = None) -> int:
         for f in range(FOLDS):
             test = folds[f]
             train = np.concatenate([folds[g] for g in range(FOLDS) if g != f])
+            signals["embedding"] = calibrated(raw_cosine, embedding_range(raw_cosine[train]))
             best = fit(signals, times, gold, train, fixed)
             values_f = {**signals, "time": times[best["time_scale_days"]]}
             predicted[test] = combined({k: v[test] for k, v in values_f.items()}, best["weights"])
             fold_r.append(pearson(predicted[test], gold[test]))
+        span = embedding_range(raw_cosine)
+        signals["embedding"] = calibrated(raw_cosine, span)
         final = fit(signals, times, gold, np.arange(len(pairs)), fixed)
         result[name] = {
             "weights": final["weights"],
+            "embedding_range": [round(span[0], 4), round(span[1], 4)],
             "time_scale_days": final["time_scale_days"],
             "in_sample_pearson": round(final["pearson"], 4),
             "cv_pearson_pooled": round(pearson(predicted, gold), 4),
             "cv_pearson_folds": [round(r, 4) for r in fold_r],
-            "embedding_only_pearson": round(pearson(np.nan_to_num(signals["embedding"]), gold), 4),
+            "embedding_only_pearson": round(pearson(np.nan_to_num(raw_cosine), gold), 4),
             "coverage": coverage,
             "not_fitted": {k: f"prior weight kept: only {coverage[k]} pairs have this signal" for k in fixed},
             "lead_chars": lead,
@@ -150,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{dt.date.today().isoformat()}: grid search maximising Pearson with -Overall; "
             f"embedding weight fixed at 1, others from {list(GRID)}, time scale from {list(SCALES)}; "
             f"signals on fewer than {MIN_COVERAGE} pairs keep their prior weight; floors {FLOORS}; "
+            f"embedding cosine mapped to 0..1 from its {RANGE} percentiles (embedding_range); "
             f"honest figure = {FOLDS}-fold cross-validated Pearson (cv_pearson_pooled)"
         ),
         "embedders": result,

@@ -83,7 +83,12 @@ def settings(config: Config) -> RepresentSettings:
 
 @runtime_checkable
 class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 rows (one per text)."""
+    """Turns texts into L2-normalised float32 rows (one per text).
+
+    An embedder whose ``embed`` also takes ``languages`` (ISO 639-1 codes, one per
+    text, ``None`` when unknown) says so with a true ``uses_languages`` attribute;
+    :func:`represent_many` then passes the articles' languages.
+    """
 
     name: str
     dim: int
@@ -172,28 +177,48 @@ class StaticEmbedder:
     """
 
     name = "static"
+    uses_languages = True
 
     def __init__(self, table: StaticTable | None = None, *, post: bool = True) -> None:
         self.table = table if table is not None else load_static_table()
         self.dim = self.table.dim
         self.post = post  # take out the common document directions (off only while distilling)
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
+    def token_ids(self, text: str, ids: list[int] | None = None) -> list[int]:
+        """The table rows of ``text``'s tokens, in order (appended to ``ids`` when given)."""
+        table = self.table
+        out: list[int] = [] if ids is None else ids
+        cache = table.word_cache
+        known = cache.get
+        for word in _WORD.findall(normalise_text(text)):
+            rows = known(word)
+            if rows is None:
+                rows = table.tokenize_word(word)
+                if len(cache) >= _WORD_CACHE:
+                    cache.clear()  # bounded; refilled by the next texts
+                cache[word] = rows
+            out.extend(rows)
+        return out
+
+    @staticmethod
+    def token_words(text: str) -> list[str]:
+        """The words of ``text`` as the table looks them up (NFKC, ``\\w+``)."""
+        return _WORD.findall(normalise_text(text))
+
+    def embed(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> np.ndarray:
+        """SIF-weighted mean of the tokens' rows, then (``post``) centred.
+
+        Centring: the mean of static vectors is dominated by what every text of a
+        language shares (a German text is near every other German text); the mean
+        document vector of the text's language is taken out when the table has one
+        (else the all-language mean), then the shared directions.
+        """
         table = self.table
         ids: list[int] = []
         offsets: list[int] = []
-        cache = table.word_cache
-        known = cache.get
         for text in texts:
             offsets.append(len(ids))
-            for word in _WORD.findall(normalise_text(text)):
-                rows = known(word)
-                if rows is None:
-                    rows = table.tokenize_word(word)
-                    if len(cache) >= _WORD_CACHE:
-                        cache.clear()  # bounded; refilled by the next texts
-                    cache[word] = rows
-                ids.extend(rows)
+            self.token_ids(text, ids)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not ids:
             return out
@@ -207,6 +232,12 @@ class StaticEmbedder:
         out[nonempty] = sums / np.maximum(totals, 1e-12)[:, None]
         if self.post and table.doc_mean is not None:
             kept = _normalise_rows(out[nonempty]) - table.doc_mean
+            if table.language_means and languages is not None:
+                means = table.language_means
+                for k, row in enumerate(np.flatnonzero(nonempty)):
+                    mean = means.get(languages[row] or "")
+                    if mean is not None:
+                        kept[k] += table.doc_mean - mean
             if table.doc_components is not None and len(table.doc_components):
                 kept -= (kept @ table.doc_components.T) @ table.doc_components
             out[nonempty] = kept
@@ -230,6 +261,7 @@ class StaticTable:
     meta: Mapping[str, object] = field(default_factory=dict)
     doc_mean: np.ndarray | None = None  # (dim,) mean of normalised pseudo-document vectors
     doc_components: np.ndarray | None = None  # (k, dim) their main directions, removed
+    language_means: Mapping[str, np.ndarray] = field(default_factory=dict)  # language -> its doc_mean
 
     @property
     def dim(self) -> int:
@@ -336,6 +368,11 @@ def read_static_table(path: str | os.PathLike[str], sif_a: float = SIF_A) -> Sta
         doc_mean = data["doc_mean"].astype(np.float32)
         remove = int(meta.get("remove_components", 0))
         doc_components = np.ascontiguousarray(data["doc_components"][:remove], dtype=np.float32)
+        language_means: dict[str, np.ndarray] = {}
+        if "language_codes" in data.files:
+            codes_of = bytes(data["language_codes"]).decode("utf-8").split("\n")
+            rows = data["language_means"].astype(np.float32)
+            language_means = {code: rows[k] for k, code in enumerate(codes_of)}
     pieces = {tokens[int(r)]: (int(r), float(s)) for r, s in zip(piece_rows, piece_logp, strict=True)}
     log.debug("static table %s: %d tokens, %d dims", path, len(tokens), vectors.shape[1])
     return StaticTable(
@@ -346,6 +383,7 @@ def read_static_table(path: str | os.PathLike[str], sif_a: float = SIF_A) -> Sta
         meta=meta,
         doc_mean=doc_mean,
         doc_components=doc_components,
+        language_means=language_means,
     )
 
 
@@ -488,7 +526,11 @@ def represent_many(
     observe: bool = True,
 ) -> list[Representation]:
     """Batch form of :func:`represent` (one embedder call for the batch)."""
-    vectors = embedder.embed([article_text(a, lead_chars) for a in articles])
+    texts = [article_text(a, lead_chars) for a in articles]
+    if getattr(embedder, "uses_languages", False):
+        vectors = embedder.embed(texts, [a.language for a in articles])  # type: ignore[call-arg]
+    else:
+        vectors = embedder.embed(texts)
     out: list[Representation] = []
     for article, vector in zip(articles, vectors, strict=True):
         if observe and frequencies is not None:
@@ -612,6 +654,18 @@ class SimilarityWeights:
     weights: Mapping[str, float]
     fitted: str = "unfitted defaults"
     time_scale_days: float = 7.0
+    # the embedding cosine is mapped linearly from (low, high) onto (0, 1) and clipped:
+    # an embedder's cosines live in a band of its own (static ~-0.1..0.7, e5 ~0.7..0.95)
+    # and the other signals span 0..1, so an unmapped cosine would swing the combined
+    # score whenever a signal drops out and the weights are rescaled; None = raw cosine
+    embedding_range: tuple[float, float] | None = None
+
+    def calibrate(self, cosine: float) -> float:
+        """The embedding signal's value on the 0..1 scale of the other signals."""
+        if self.embedding_range is None:
+            return cosine
+        low, high = self.embedding_range
+        return min(1.0, max(0.0, (cosine - low) / (high - low)))
 
 
 _DEFAULT_WEIGHTS = SimilarityWeights({"embedding": 1.0, "entities": 0.5, "place": 0.2, "time": 0.3})
@@ -629,10 +683,12 @@ def load_weights(embedder_name: str = "static") -> SimilarityWeights:
     if entry is None:
         log.warning("no fitted weights for embedder %r: using unfitted defaults", embedder_name)
         return _DEFAULT_WEIGHTS
+    span = entry.get("embedding_range")
     return SimilarityWeights(
         weights={k: float(v) for k, v in entry["weights"].items()},
         fitted=str(data.get("fitted", "")),
         time_scale_days=float(entry.get("time_scale_days", 7.0)),
+        embedding_range=(float(span[0]), float(span[1])) if span else None,
     )
 
 
@@ -658,6 +714,8 @@ def similarity_parts(
     """
     w = weights or _DEFAULT_WEIGHTS
     values = signal_values(a, b, w.time_scale_days)
+    if values["embedding"] is not None:
+        values["embedding"] = w.calibrate(values["embedding"])
     present = {k: v for k, v in values.items() if v is not None and k in w.weights}
     total = sum(w.weights[k] for k in present)
     if not total:

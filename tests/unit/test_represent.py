@@ -23,6 +23,7 @@ from storyline.represent import (
     article_text,
     date_interval,
     load_static_table,
+    load_weights,
     make_embedder,
     represent_many,
     similarity,
@@ -86,6 +87,45 @@ def test_static_embed_is_normalised_and_empty_is_zero(tiny_table: StaticTable) -
     assert not out[1].any() and not out[2].any()
 
 
+def test_static_takes_out_the_mean_of_the_text_language(tiny_table: StaticTable) -> None:
+    # "kat" texts share the language direction (1, 0, 0); a German and a Latvian text
+    # that only share their language look alike until that language's mean is out
+    table = StaticTable(
+        tokens=tiny_table.tokens,
+        vectors=np.array([[1, 0, 0], [0, 1, 0], [1, 0, 1], [1, 1, 0]], dtype=np.float32),
+        weights=tiny_table.weights,
+        piece_scores=tiny_table.piece_scores,
+        doc_mean=np.zeros(3, dtype=np.float32),
+        doc_components=np.zeros((0, 3), dtype=np.float32),
+        language_means={"de": np.array([0.9, 0.0, 0.0], dtype=np.float32)},
+    )
+    embedder = StaticEmbedder(table)
+    plain = embedder.embed(["kat", "bridge"])
+    centred = embedder.embed(["kat", "bridge"], ["de", "de"])
+    assert float(centred[0] @ centred[1]) < float(plain[0] @ plain[1])
+    # a language without a mean of its own is centred on the all-language mean (zero here)
+    unknown = embedder.embed(["kat", "bridge"], ["xx", None])
+    assert np.allclose(unknown, plain)
+
+
+def test_embedding_cosine_is_calibrated_onto_the_other_signals_scale() -> None:
+    weights = SimilarityWeights({"embedding": 1.0}, embedding_range=(0.2, 0.6))
+    assert weights.calibrate(0.4) == pytest.approx(0.5)
+    assert weights.calibrate(0.9) == 1.0 and weights.calibrate(-0.3) == 0.0
+    assert SimilarityWeights({"embedding": 1.0}).calibrate(0.42) == 0.42  # no range: raw cosine
+    a = Representation(article_id="a", vector=np.array([1.0, 0.0], dtype=np.float32))
+    b = Representation(article_id="b", vector=np.array([0.6, 0.8], dtype=np.float32))
+    (part,) = similarity_parts(a, b, weights)
+    assert part.value == pytest.approx(1.0)  # cosine 0.6 is the top of the range
+
+
+def test_shipped_static_weights_say_how_the_cosine_is_mapped() -> None:
+    weights = load_weights("static")
+    assert weights.embedding_range is not None
+    low, high = weights.embedding_range
+    assert -1.0 <= low < high <= 1.0
+
+
 @pytest.fixture(scope="module")
 def static() -> StaticEmbedder:
     return StaticEmbedder(load_static_table())
@@ -93,34 +133,43 @@ def static() -> StaticEmbedder:
 
 def test_shipped_table_is_documented(static: StaticEmbedder) -> None:
     meta = static.table.meta
-    assert meta["script"] == "scripts/distill_static.py"
+    assert meta["script"].startswith("scripts/distill_static.py")
+    # the run-time centring was measured on real passages, per language (distill_tokenlearn.py)
+    assert "en" in meta["language_means"]["passages"]
+    assert static.table.language_means and static.table.doc_components is not None
     assert static.dim == meta["dims"]
     assert len(static.table.tokens) == meta["rows"]
 
 
 @pytest.mark.parametrize(
-    ("a", "b", "other"),
+    ("a", "b", "other", "languages"),
     [
         # hand-written sentences: a translation beats an unrelated text in the same language
         (
             "Der Präsident besuchte gestern die Hauptstadt Chinas und traf den Regierungschef.",
             "The president visited the Chinese capital yesterday and met the head of government.",
             "The president's favourite football club lost the cup final after extra time.",
+            ("de", "en", "en"),
         ),
         (
             "Сильное наводнение разрушило мосты и дороги на юге страны.",
             "Heavy floods destroyed bridges and roads in the south of the country.",
             "Сборная страны выиграла чемпионат мира по хоккею.",
+            ("ru", "en", "ru"),
         ),
         (
             "Le gouvernement a annoncé une hausse des impôts sur les carburants.",
             "El gobierno anunció una subida de los impuestos sobre los combustibles.",
             "Le festival de cinéma a récompensé un jeune réalisateur.",
+            ("fr", "es", "fr"),
         ),
     ],
 )
-def test_static_is_cross_lingual(static: StaticEmbedder, a: str, b: str, other: str) -> None:
-    va, vb, vo = static.embed([a, b, other])
+def test_static_is_cross_lingual(
+    static: StaticEmbedder, a: str, b: str, other: str, languages: tuple[str, str, str]
+) -> None:
+    # as the pipeline embeds: with each text's language (its mean is taken out)
+    va, vb, vo = static.embed([a, b, other], list(languages))
     assert float(va @ vb) > float(va @ vo)
 
 
@@ -204,7 +253,9 @@ def test_representer_from_config_uses_static_and_fitted_weights() -> None:
     representer = Representer.from_config(Config.load())
     reps = representer.represent([_article("Kurzer Text über Wahlen."), _article("Short text on elections.")])
     assert reps[0].vector.shape == (representer.embedder.dim,)
-    assert representer.score(reps[0], reps[1]) == pytest.approx(float(reps[0].vector @ reps[1].vector))
+    # no entities, places or dates: the score is the cosine alone, on the fitted 0..1 scale
+    cosine = float(reps[0].vector @ reps[1].vector)
+    assert representer.score(reps[0], reps[1]) == pytest.approx(representer.weights.calibrate(cosine))
 
 
 # --------------------------------------------------------------------------- dates and overlap
