@@ -412,7 +412,9 @@ def _stage_factories(config: Config, store: object | None) -> list[tuple[str, Ca
 
         return EventClusterer(config, store)  # last: it needs every field above
 
-    return [("clean", clean), ("language", language), ("entities", entities), ("dates", dates), ("events", events)]
+    # dates read neither entities nor the store: they come before entities so that the
+    # leading pure stages (clean, language, dates) all run in the worker processes
+    return [("clean", clean), ("language", language), ("dates", dates), ("entities", entities), ("events", events)]
 
 
 def build_pipeline(config: Config, store: object | None = None, *, upto: str | None = None) -> Pipeline:

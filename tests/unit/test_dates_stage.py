@@ -23,9 +23,10 @@ def _article(text: str, **fields: object) -> Article:
     return Article(id="a", content_hash="h", source="test", raw=text, text=text, **fields)  # type: ignore[arg-type]
 
 
-def test_stage_is_in_the_default_pipeline_after_language() -> None:
+def test_stage_is_in_the_default_pipeline_after_language_before_entities() -> None:
     names = [s.name for s in build_pipeline(Config.load(), None, upto="dates").stages]
-    assert names.index("dates") > names.index("language")
+    assert names.index("language") < names.index("dates") < len(names)
+    assert "entities" not in names  # dates come first: pure stages lead, for the worker pool
 
 
 def test_given_publication_date_is_kept_and_resolves_mentions() -> None:
