@@ -30,7 +30,7 @@ from storyline.models import Article
 log = logging.getLogger(__name__)
 
 TFIDF_GRID = (0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
-EMBED_GRID = (0.5, 0.6, 0.7, 0.8, 0.9)
+EMBED_GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)  # centred embeddings: cosines spread from ~0
 DBSTREAM_GRID = (0.3, 0.5, 0.8)
 
 
