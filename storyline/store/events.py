@@ -20,7 +20,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from storyline.models import Article, Event, Meeting, ScorePart, Story, from_json
+from storyline.models import Article, Event, Meeting, ScorePart, Story, from_json, replace, to_json
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -217,7 +217,12 @@ class EventsTables:
             self._write_merge(kept, gone, reason)
 
     def _write_merge(self, kept: str, gone: str, reason: str) -> None:
-        self.db.execute("UPDATE articles SET event_id = ? WHERE event_id = ?", (kept, gone))
+        # the JSON record too, so an exported article names the event it is in now
+        moved = self.db.execute("SELECT id, record FROM articles WHERE event_id = ?", (gone,)).fetchall()
+        self.db.executemany(
+            "UPDATE articles SET event_id = ?, record = ? WHERE id = ?",
+            [(kept, to_json(replace(from_json(record, Article), event_id=kept)), i) for i, record in moved],
+        )
         self.db.execute("UPDATE decisions SET event_id = ? WHERE event_id = ?", (kept, gone))
         self.db.execute("UPDATE event_aliases SET new_id = ? WHERE new_id = ?", (kept, gone))
         self.db.execute(
@@ -374,8 +379,6 @@ class EventsTables:
         The JSON record is rewritten too, so an exported article carries the same links
         as the columns. Returns how many articles changed.
         """
-        from storyline.models import replace, to_json
-
         changed = 0
         events = list(story_of)
         with self.db:

@@ -127,6 +127,8 @@ def test_merged_event_id_still_resolves(tmp_path: Path) -> None:
     store.merge_events(a.event_id, d.event_id, "test")
     moved = store.event(d.event_id)
     assert moved is not None and moved.id == a.event_id and "d" in moved.articles
+    d_now = store.article("d")  # the stored record (what export writes) names the kept event
+    assert d_now is not None and d_now.event_id == a.event_id
     assert store.event_log(d.event_id)[-1]["kind"] == "merge"
     store.close()
 
