@@ -98,6 +98,24 @@ def test_an_interrupted_run_is_finished_by_the_next_with_no_duplicates(tmp_path:
     assert outcomes(fresh) == outcomes(db)  # the same end state as an uninterrupted run
 
 
+
+def start_run_until(cmd: list[str], db: Path, *, written: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Start ``cmd`` (a ``storyline run``) and return once ``db`` holds ``written`` outcomes,
+    the run still going (so a test can kill it halfway)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if db.exists():
+            try:
+                if sum(sum(c.values()) for c in outcomes(db)) >= written:
+                    break
+            except sqlite3.OperationalError:  # tables not created yet
+                pass
+        time.sleep(0.005)
+    if proc.poll() is not None:
+        raise AssertionError("the run ended before it could be killed: give it more input")
+    return proc
+
 def test_a_killed_cli_run_is_finished_by_the_next(tmp_path: Path) -> None:
     """``storyline run`` killed with SIGKILL after some batches, then run again."""
     pytest.importorskip("storyline.clean", reason="the clean stage is not written yet")
@@ -107,20 +125,8 @@ def test_a_killed_cli_run_is_finished_by_the_next(tmp_path: Path) -> None:
     db = tmp_path / "cli.db"
     cmd = [sys.executable, "-m", "storyline", "run", str(tmp_path / "in"), "--db", str(db), "--config", str(config)]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    deadline = time.monotonic() + 120
-    written = 0
+    proc = start_run_until(cmd, db, written=2, env=env)
     try:
-        while time.monotonic() < deadline and proc.poll() is None:
-            if db.exists():
-                try:
-                    written = sum(sum(c.values()) for c in outcomes(db))
-                except sqlite3.OperationalError:  # tables not created yet
-                    written = 0
-                if written >= 2:
-                    break
-            time.sleep(0.005)
-        assert proc.poll() is None, "the run ended before it could be killed: give it more input"
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(timeout=30)

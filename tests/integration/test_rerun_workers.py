@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import pytest
 
 from storyline.workers import ORPHAN_CHECK_SECONDS, can_fork
 from tests.ingest_samples import write
-from tests.integration.test_rerun import make_inputs, outcomes
+from tests.integration.test_rerun import make_inputs, outcomes, start_run_until
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes are forked (POSIX only)")
 
@@ -41,18 +40,8 @@ def test_a_killed_run_with_workers_is_finished_by_the_next(tmp_path: Path) -> No
     db = tmp_path / "workers.db"
     cmd = [sys.executable, "-m", "storyline", "run", str(tmp_path / "in"), "--db", str(db), "--config", str(config)]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    deadline = time.monotonic() + 120
+    proc = start_run_until(cmd, db, written=4, env=env)
     try:
-        while time.monotonic() < deadline and proc.poll() is None:
-            if db.exists():
-                try:
-                    if sum(sum(c.values()) for c in outcomes(db)) >= 4:
-                        break
-                except sqlite3.OperationalError:  # tables not created yet
-                    pass
-            time.sleep(0.005)
-        assert proc.poll() is None, "the run ended before it could be killed: give it more input"
         workers = [pid for pid in _running(str(db)) if pid != proc.pid]
         assert workers, "the run started no worker processes"
         proc.send_signal(signal.SIGKILL)
