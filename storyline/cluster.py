@@ -97,6 +97,7 @@ class Item:
     title: str = ""
     names: Mapping[str, str] = field(default_factory=dict)  # entity id -> display name
     persons: frozenset[str] = frozenset()  # entity ids that are people
+    prominence: Mapping[str, float] = field(default_factory=dict)  # entity id -> share of the article's mentions
 
     @property
     def day(self) -> int | None:
@@ -117,7 +118,26 @@ class Item:
             title=article.title,
             names={e.id: e.name for e in article.entities},
             persons=frozenset(e.id for e in article.entities if e.type == "PER" and _in_body(e)),
+            prominence=prominence(article.entities),
         )
+
+
+#: A mention in the headline counts as this many in the body.
+TITLE_MENTION = 3.0
+
+
+def prominence(entities: Sequence[ArticleEntity]) -> dict[str, float]:
+    """How much of an article is about each entity: its share of the article's mentions
+    in the body and title (a headline mention counts :data:`TITLE_MENTION` times; photo
+    captions not at all). Unlike the rarity weights that decide clustering, this is what
+    an event card ranks its main actors by: the people a report is about, not the rarest
+    name it mentions in passing."""
+    counts = {
+        e.id: sum(TITLE_MENTION if m.field == "title" else 1.0 for m in e.mentions if m.field != "caption")
+        for e in entities
+    }
+    total = sum(counts.values())
+    return {i: c / total for i, c in counts.items() if c} if total else {}
 
 
 def _in_body(entity: ArticleEntity) -> bool:
@@ -152,6 +172,7 @@ class EventState(msgspec.Struct):
     titles: list[tuple[str, str, float]] = []  # (language, title, closeness to centroid)
     names: dict[str, str] = {}
     persons: list[str] = []
+    prominence: dict[str, float] = {}  # summed over the articles (see :func:`prominence`)
     first_seen: str | None = None
     last_seen: str | None = None
     story_id: str | None = None
@@ -580,6 +601,8 @@ class OnlineEventClusterer:
         for p in x.persons:
             if p not in ev.persons:
                 ev.persons.append(p)
+        for e, share in x.prominence.items():
+            ev.prominence[e] = ev.prominence.get(e, 0.0) + share
         if x.published:
             ev.first_seen = min(ev.first_seen or x.published, x.published)
             ev.last_seen = max(ev.last_seen or x.published, x.published)
@@ -608,6 +631,8 @@ class OnlineEventClusterer:
         for e, name in b.names.items():
             a.names[e] = better_name(a.names.get(e), name)
         a.persons.extend(p for p in b.persons if p not in a.persons)
+        for e, share in b.prominence.items():
+            a.prominence[e] = a.prominence.get(e, 0.0) + share
         seen = [s for s in (a.first_seen, b.first_seen) if s]
         a.first_seen = min(seen) if seen else None
         seen = [s for s in (a.last_seen, b.last_seen) if s]

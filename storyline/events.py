@@ -77,10 +77,8 @@ def card(ev: EventState, reports: Sequence[meet.ArticleMeeting] = ()) -> Event:
             key=lambda kv: (not _is_city(ev.names.get(kv[0], kv[0])), -votes.get(kv[0], 0.0), -kv[1], kv[0]),
         )
         place = ev.names.get(ranked[0][0], ranked[0][0])
-    df = ev.entity_df
-    by_weight = sorted(ev.entities, key=lambda e: (-df.get(e, 0), -ev.entities[e], e))
-    persons = set(ev.persons)
-    people = [e for e in by_weight if e in persons]
+    by_weight = main_actors(ev, ev.entities)
+    people = main_actors(ev, ev.persons)
     actors = tuple(people[:5]) or tuple(by_weight[:5])
     return Event(
         id=ev.id,
@@ -97,6 +95,14 @@ def card(ev: EventState, reports: Sequence[meet.ArticleMeeting] = ()) -> Event:
     )
 
 
+def main_actors(ev: EventState, ids: Iterable[str]) -> list[str]:
+    """``ids`` most central first: named by more of the event's articles, then more
+    prominent in them (headline and mention share; states saved before prominence was
+    kept fall back to the clustering weight)."""
+    weight = ev.prominence or ev.entities
+    return sorted(ids, key=lambda e: (-ev.entity_df.get(e, 0), -weight.get(e, 0.0), e))
+
+
 def title_of(ev: EventState, place: str | None) -> str:
     """The best headline in English (closest to the event's centroid), else a gist of
     the main people and the place ("Alexander Lukashenko – Vladimir Putin, Sochi"),
@@ -104,8 +110,7 @@ def title_of(ev: EventState, place: str | None) -> str:
     english = [t for t in ev.titles if t[0] == "en" and t[1].strip()]
     if english:
         return max(english, key=lambda t: t[2])[1].strip()
-    people = [e for e in sorted(ev.persons, key=lambda e: (-ev.entity_df.get(e, 0), -ev.entities.get(e, 0.0), e))]
-    names = [ev.names.get(e, e) for e in people[:2]]
+    names = [ev.names.get(e, e) for e in main_actors(ev, ev.persons)[:2]]
     if names:
         return " – ".join(names) + (f", {place}" if place else "")
     titled = [t for t in ev.titles if t[1].strip()]

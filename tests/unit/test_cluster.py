@@ -162,3 +162,27 @@ def test_a_late_window_is_read_from_the_store_once_until_events_leave_memory() -
     model.retired.clear()
     model.learn_one(item("late3", unit(1, 0), {"x": 1.0}, "2023-01-02"))
     assert len(calls) == 2
+
+
+def test_a_card_names_the_people_a_report_is_about_not_the_rarest_name() -> None:
+    from storyline.cluster import prominence
+    from storyline.events import card
+    from storyline.models import ArticleEntity, Span
+
+    def ent(id_: str, *fields: str) -> ArticleEntity:
+        return ArticleEntity(id=id_, name=id_.title(), type="PER", mentions=tuple(Span(id_, 0, 1, f) for f in fields))
+
+    found = (ent("host", "title", "text", "text"), ent("guest", "title", "text"), ent("aside", "text"),
+             ent("photo", "caption"))
+    share = prominence(found)
+    assert share["host"] > share["guest"] > share["aside"] and "photo" not in share
+    assert abs(sum(share.values()) - 1.0) < 1e-9 and prominence(()) == {}
+    c = OnlineEventClusterer(threshold=0.5)
+    # the clustering weights favour the rare name; the card must not
+    c.learn_one(Item(id="a", vector=unit(1, 0), entities={"aside": 5.0, "host": 0.1, "guest": 0.2}, date="2024-05-02",
+                     names={"host": "Hana Host", "guest": "Gus Guest", "aside": "Ada Aside"},
+                     persons=frozenset({"host", "guest", "aside"}), prominence=share))
+    (state,) = c.events.values()
+    ev = card(state)
+    assert ev.actors[:2] == ("host", "guest")
+    assert ev.title == "Hana Host – Gus Guest"
