@@ -269,7 +269,7 @@ class EventClusterer:
         found = []
         for st in states:
             c = cards[st.id]
-            m = meet.combine(st.id, self.reports.get(st.id, []), c.place, c.date)
+            m = meet.combine(st.id, self.reports.get(st.id, []), c.place, c.date, c.actors)
             if m is not None:
                 found.append(m)
         store.save_event_batch(  # one transaction for the batch

@@ -193,8 +193,12 @@ def combine(
     reports: Sequence[ArticleMeeting],
     place: str | None,
     date: str | None,
+    actors: Sequence[str] = (),
 ) -> Meeting | None:
-    """One meeting for an event from its articles' reports (by vote)."""
+    """One meeting for an event from its articles' reports (by vote). ``actors``: the
+    event's main actors, most central first (its card); the two of them who take part
+    are the ones the meeting is about, so that a third person the reports also name
+    near a meeting word (an earlier visit, recalled) is not made host or guest."""
     if not reports:
         return None
     votes: Counter[str] = Counter()
@@ -206,7 +210,12 @@ def combine(
         participants = tuple(p for p, _ in votes.most_common(2))
     if len(participants) < 2:
         return None
-    # guest and host are the two people the meeting is about (the first two participants)
+    # guest and host are the two people the meeting is about: the event's most central
+    # actors among the participants, else the first two participants
+    rank = {a: i for i, a in enumerate(actors)}
+    central = sorted((p for p in participants if p in rank), key=rank.__getitem__)
+    if len(central) >= 2:
+        participants = (*central[:2], *(p for p in participants if p not in central[:2]))
     core = participants[:2]
     guest = _vote(r.guest for r in reports if r.guest in core)
     host = next((p for p in core if p != guest), None) if guest else None

@@ -71,6 +71,19 @@ def test_combine_votes_across_articles() -> None:
     assert combine("ev", [], None, None) is None
 
 
+def test_a_recalled_visit_does_not_make_a_side_figure_the_guest() -> None:
+    # both reports also recall z's earlier visit near a meeting word; the event is about x and y
+    reports = [
+        ArticleMeeting("a", ("x", "z", "y"), "z", "x", True, "z visited x; x met y"),
+        ArticleMeeting("b", ("z", "x", "y"), "z", "x", True, "after z's visit x met y"),
+    ]
+    m = combine("ev", reports, "Town", "2023-01-01", actors=("x", "y", "z"))
+    assert m is not None and m.participants[:2] == ("x", "y") and "z" in m.participants
+    assert m.guest is None and m.host is None  # no report says which of x and y travelled
+    without = combine("ev", reports, "Town", "2023-01-01")
+    assert without is not None and without.guest == "z"  # what the card's ranking prevents
+
+
 def test_trigger_trie_finds_what_a_plain_alternation_finds() -> None:
     """The trie-shaped trigger regex matches the longest stem, visit before meet, exactly as
     the flat alternation of all stems (longest first) does."""
