@@ -98,6 +98,11 @@ def test_an_interrupted_run_is_finished_by_the_next_with_no_duplicates(tmp_path:
     assert outcomes(fresh) == outcomes(db)  # the same end state as an uninterrupted run
 
 
+def cli_run(inputs: Path, db: Path, config: Path) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of ``storyline run INPUTS --db DB --config CONFIG``."""
+    cmd = [sys.executable, "-m", "storyline", "run", str(inputs), "--db", str(db), "--config", str(config)]
+    return cmd, {**os.environ, "PYTHONWARNINGS": "ignore"}
+
 
 def start_run_until(cmd: list[str], db: Path, *, written: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """Start ``cmd`` (a ``storyline run``) and return once ``db`` holds ``written`` outcomes,
@@ -116,6 +121,7 @@ def start_run_until(cmd: list[str], db: Path, *, written: int, env: dict[str, st
         raise AssertionError("the run ended before it could be killed: give it more input")
     return proc
 
+
 def test_a_killed_cli_run_is_finished_by_the_next(tmp_path: Path) -> None:
     """``storyline run`` killed with SIGKILL after some batches, then run again."""
     pytest.importorskip("storyline.clean", reason="the clean stage is not written yet")
@@ -123,8 +129,7 @@ def test_a_killed_cli_run_is_finished_by_the_next(tmp_path: Path) -> None:
     total = make_inputs(tmp_path / "in", 120)
     config = write(tmp_path / "small-batches.toml", "[pipeline]\nbatch_size = 2\n")
     db = tmp_path / "cli.db"
-    cmd = [sys.executable, "-m", "storyline", "run", str(tmp_path / "in"), "--db", str(db), "--config", str(config)]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    cmd, env = cli_run(tmp_path / "in", db, config)
     proc = start_run_until(cmd, db, written=2, env=env)
     try:
         proc.send_signal(signal.SIGKILL)

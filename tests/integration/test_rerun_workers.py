@@ -3,10 +3,8 @@ and the killed run's workers do not outlive it."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,7 +12,7 @@ import pytest
 
 from storyline.workers import ORPHAN_CHECK_SECONDS, can_fork
 from tests.ingest_samples import write
-from tests.integration.test_rerun import make_inputs, outcomes, start_run_until
+from tests.integration.test_rerun import cli_run, make_inputs, outcomes, start_run_until
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes are forked (POSIX only)")
 
@@ -38,8 +36,7 @@ def test_a_killed_run_with_workers_is_finished_by_the_next(tmp_path: Path) -> No
     total = make_inputs(tmp_path / "in", 60)
     config = write(tmp_path / "workers.toml", "[pipeline]\nbatch_size = 2\nworkers = 2\nparallel_from = 0\n")
     db = tmp_path / "workers.db"
-    cmd = [sys.executable, "-m", "storyline", "run", str(tmp_path / "in"), "--db", str(db), "--config", str(config)]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    cmd, env = cli_run(tmp_path / "in", db, config)
     proc = start_run_until(cmd, db, written=4, env=env)
     try:
         workers = [pid for pid in _running(str(db)) if pid != proc.pid]
