@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TypeVar
 
 from storyline.models import Article, Event, Meeting, ScorePart, Story, from_json, replace, to_json
 
@@ -122,6 +123,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
 ]
+
+_T = TypeVar("_T")
+_CHUNK = 500  # ids per ``IN (...)`` query: well under SQLite's limit on bound parameters
+
+
+def _in_chunks(ids: Sequence[_T]) -> Iterator[tuple[Sequence[_T], str]]:
+    """``ids`` in slices for ``IN (...)`` queries, each with its ``?,?,…`` placeholders."""
+    for k in range(0, len(ids), _CHUNK):
+        chunk = ids[k : k + _CHUNK]
+        yield chunk, ",".join("?" * len(chunk))
+
 
 # why an article is in its event: (article, event, decision, score, threshold, parts, candidates, detail)
 DecisionRow = tuple[str, str | None, str, float | None, float | None, Sequence[ScorePart], list[object], str]
@@ -382,9 +394,7 @@ class EventsTables:
         changed = 0
         events = list(story_of)
         with self.db:
-            for i in range(0, len(events), 500):  # a few queries for a run, not one per event
-                chunk = events[i : i + 500]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in _in_chunks(events):  # a few queries for a run, not one per event
                 rows = self.db.execute(
                     f"SELECT id, event_id, story_id, record FROM articles WHERE event_id IN ({marks})", chunk
                 ).fetchall()
@@ -458,9 +468,7 @@ class EventsTables:
         rows = self.db.execute(sql, (*params, limit, offset)).fetchall()
         articles: dict[str, list[str]] = {str(r[0]): [] for r in rows}
         ids = list(articles)
-        for k in range(0, len(ids), 500):  # the articles of the whole page in one query
-            chunk = ids[k : k + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(ids):  # the articles of the whole page in one query
             for eid, aid in self.db.execute(
                 f"SELECT event_id, id FROM articles WHERE event_id IN ({marks}) ORDER BY published, rowid", chunk
             ):
@@ -469,9 +477,7 @@ class EventsTables:
 
     def _names_in(self, table: str, id_col: str, name_col: str, ids: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
-        for k in range(0, len(ids), 500):
-            chunk = ids[k : k + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(ids):
             rows = self.db.execute(
                 f"SELECT {id_col}, {name_col} FROM {table} WHERE {id_col} IN ({marks}) AND {name_col} != ''", chunk
             )
@@ -550,9 +556,7 @@ class EventsTables:
         )
         keep = [(r, str(i)) for r, i in rows if wanted is None or wanted(str(i))]
         out: list[tuple[str, bytes]] = []
-        for k in range(0, len(keep), 500):
-            chunk = keep[k : k + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(keep):
             states = dict(
                 self.db.execute(f"SELECT rowid, state FROM events WHERE rowid IN ({marks})", [r for r, _ in chunk])
             )
