@@ -496,8 +496,8 @@ class OnlineEventClusterer:
             return hit[1]
         prof = (
             ev.centroid(),
-            math.sqrt(sum(v * v for v in ev.entities.values())),
-            math.sqrt(sum(v * v for v in ev.places.values())),
+            _norm(ev.entities),
+            _norm(ev.places),
             ev.day_range(),
         )
         self._profiles[ev.id] = (ev.n, prof)
