@@ -88,8 +88,13 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("language", "sentence", "expression", "value"), CASES,
-                         ids=[f"{c[0]}-{c[2]}" for c in CASES])
+def _each(cases: list[tuple[str, str, str, str]]) -> pytest.MarkDecorator:
+    """Parametrise a test over ``(language, sentence, expression, value)`` cases."""
+    return pytest.mark.parametrize(("language", "sentence", "expression", "value"), cases,
+                                   ids=[f"{c[0]}-{c[2]}" for c in cases])
+
+
+@_each(CASES)
 def test_expression_found_and_resolved(language: str, sentence: str, expression: str, value: str) -> None:
     found = find_dates(sentence, language, FRIDAY)
     at = sentence.index(expression)
@@ -122,8 +127,7 @@ CLDR_ONLY = [
 ]
 
 
-@pytest.mark.parametrize(("language", "sentence", "expression", "value"), CLDR_ONLY,
-                         ids=[f"{c[0]}-{c[2]}" for c in CLDR_ONLY])
+@_each(CLDR_ONLY)
 def test_languages_without_a_table(language: str, sentence: str, expression: str, value: str) -> None:
     test_expression_found_and_resolved(language, sentence, expression, value)
 
