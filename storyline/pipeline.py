@@ -138,6 +138,16 @@ def apply_stage(stage: Stage, batch: list[Article]) -> tuple[list[Article], list
     return good, bad
 
 
+def run_stages(stages: Sequence[Stage], articles: list[Article]) -> tuple[list[Article], list[Quarantine | Rejection]]:
+    """Run ``stages`` in order over ``articles``, failures isolated per article and
+    listed stage by stage (as :func:`apply_stage` makes them)."""
+    failed: list[Quarantine | Rejection] = []
+    for stage in stages:
+        articles, bad = apply_stage(stage, articles)
+        failed.extend(bad)
+    return articles, failed
+
+
 def _triage(
     articles: list[Article],
     sink: Sink,
@@ -245,11 +255,7 @@ class Pipeline:
 
     def process(self, articles: list[Article]) -> tuple[list[Article], list[Quarantine | Rejection]]:
         """Run every stage over ``articles`` (no store involved)."""
-        quarantined: list[Quarantine | Rejection] = []
-        for stage in self.stages:
-            articles, bad = apply_stage(stage, articles)
-            quarantined.extend(bad)
-        return articles, quarantined
+        return run_stages(self.stages, articles)
 
     def parallel_stages(self) -> int:
         """How many leading stages are pure (``parallel_safe``): the ones workers can run."""
@@ -321,27 +327,21 @@ class Pipeline:
     ) -> None:
         """Finish one batch in input order: head results, the other stages here, write."""
         out = job.out
+        folded: dict[str, FoldedText] = {}
         if pool is None:  # in process: every stage here, the sink folds for itself
             done, bad = self.process(job.fresh)
-            out.extend(done)
-            out.extend(bad)
-            tally.count(out)
-            sink.write(out)
         else:
             result = pool.result(job.ticket, job.fresh) if job.fresh else BatchResult(articles=[])
-            bad = result.failures()
-            done = result.articles
-            for stage in self.stages[head:]:
-                done, failed = apply_stage(stage, done)
-                bad.extend(failed)
+            done, later = run_stages(self.stages[head:], result.articles)
+            bad = [*result.failures(), *later]
             folded = _still_folded(result, done)
-            out.extend(done)
-            out.extend(bad)
-            tally.count(out)
-            if folded and isinstance(sink, FoldingSink):
-                sink.write(out, folded=folded)
-            else:
-                sink.write(out)
+        out.extend(done)
+        out.extend(bad)
+        tally.count(out)
+        if folded and isinstance(sink, FoldingSink):
+            sink.write(out, folded=folded)
+        else:
+            sink.write(out)
         if progress is not None:
             progress(job.size)
 

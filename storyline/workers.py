@@ -76,13 +76,9 @@ class BatchResult:
 
 def run_batch(stages: Sequence[Stage], batch: list[Article], prepare: Prepare | None) -> BatchResult:
     """Run ``stages`` over ``batch`` with failures isolated per article (in a worker or not)."""
-    from storyline.pipeline import apply_stage  # the pipeline imports this module
+    from storyline.pipeline import run_stages  # the pipeline imports this module
 
-    failed: list[Quarantine | Rejection] = []
-    articles = batch
-    for stage in stages:
-        articles, bad = apply_stage(stage, articles)
-        failed.extend(bad)
+    articles, failed = run_stages(stages, batch)
     rejections = [(i, x) for i, x in enumerate(failed) if isinstance(x, Rejection)]
     quarantines = [(i, x) for i, x in enumerate(failed) if isinstance(x, Quarantine)]
     folded = [prepare(a) for a in articles] if prepare is not None else []
@@ -212,9 +208,7 @@ class WorkerPool:
 
     def _broken(self) -> None:
         """Drop a broken pool (its other workers are stopped and joined here)."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        self.close(cancel=True)
 
     def close(self, *, cancel: bool = False) -> None:
         """Stop the workers and wait for them to exit. ``cancel`` drops the batches not
