@@ -146,21 +146,15 @@ class Gazetteer:
         return found[0] if found else None
 
     def match(self, tokens: tuple[str, ...] | list[str]) -> tuple[GazetteerEntry, str] | None:
-        """:meth:`match_uncached`, remembered for single words."""
-        if len(tokens) != 1:
-            words = tuple(tokens)
-            if words in self._multi:
-                return self._multi[words]
-            result = self.match_uncached(tokens)
-            if len(self._multi) < 300_000:
-                self._multi[words] = result
-            return result
-        word = tokens[0]
-        if word in self._single:
-            return self._single[word]
+        """:meth:`match_uncached`, remembered (up to 300,000 single words and as many word runs)."""
+        single = len(tokens) == 1
+        cache: dict[Any, tuple[GazetteerEntry, str] | None] = self._single if single else self._multi
+        key: Any = tokens[0] if single else tuple(tokens)
+        if key in cache:
+            return cache[key]
         found = self.match_uncached(tokens)
-        if len(self._single) < 300_000:
-            self._single[word] = found
+        if len(cache) < 300_000:
+            cache[key] = found
         return found
 
     def match_uncached(self, tokens: tuple[str, ...] | list[str]) -> tuple[GazetteerEntry, str] | None:
