@@ -60,12 +60,15 @@ def spellings(word: str, lang: str) -> list[str]:
     return out
 
 
+def languages(paths: dict[str, str]) -> list[tuple[str, str]]:
+    """(simplemma language, wordfreq code) of each language both packages have."""
+    pairs = [(lang, WF_ALIAS.get(lang, lang)) for lang in sorted(SUPPORTED_LANGUAGES)]
+    return [(lang, code) for lang, code in pairs if code in paths]
+
+
 def not_in_dictionary(paths: dict[str, str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for lang in sorted(SUPPORTED_LANGUAGES):
-        code = WF_ALIAS.get(lang, lang)
-        if code not in paths:
-            continue
+    for lang, code in languages(paths):
         started = time.perf_counter()
         pack = read_cBpack(paths[code])
         frequent = [w for bucket in pack[: MAX_BAND + 1] for w in bucket]
@@ -77,10 +80,7 @@ def not_in_dictionary(paths: dict[str, str]) -> dict[str, list[str]]:
 
 def compounds_in_dictionary(paths: dict[str, str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for lang in sorted(SUPPORTED_LANGUAGES):
-        code = WF_ALIAS.get(lang, lang)
-        if code not in paths:
-            continue
+    for lang, code in languages(paths):
         found = set()
         for key in DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang):
             low = key.lower()
