@@ -132,3 +132,12 @@ def test_a_cosmodrome_is_a_place() -> None:
     out = linker(_article("Die beiden trafen sich am Mittwoch im Kosmodrom Wostotschny im Osten.", "de"))
     names = {m.text: e.type for e in out.entities for m in e.mentions}
     assert names.get("Kosmodrom Wostotschny") == "LOC", out.entities
+
+
+def test_a_facility_word_types_any_launch_site() -> None:
+    """The place words cover a class of sites, not one: Baikonur as well as Vostochny."""
+    linker = EntityLinker(Config.load(), None)
+    text = "The rocket lifted off from the Baikonur Cosmodrome on Tuesday, officials said."
+    out = linker(_article(text, "en"))
+    names = {m.text: e.type for e in out.entities for m in e.mentions}
+    assert names.get("Baikonur Cosmodrome") == "LOC", out.entities
