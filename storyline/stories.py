@@ -308,16 +308,12 @@ class StoryLinker:
         self._weighted_cache[st.id] = (n, w, norm)
         return w, norm
 
-    def _entity_cos(self, a: Mapping[str, float] | StoryState | tuple[dict[str, float], float],
-                    b: Mapping[str, float] | StoryState) -> float:
-        """Cosine of two idf-weighted profiles (``a`` may come weighted already)."""
-        if isinstance(a, tuple):
-            wa, na = a
-        else:
-            wa, na = self._story_weighted(a) if isinstance(a, StoryState) else self._weighted(a)
+    def _entity_cos(self, ents: tuple[dict[str, float], float], st: StoryState) -> float:
+        """Cosine of an idf-weighted profile (and its norm) and storyline ``st``'s."""
+        wa, na = ents
         if not na:
             return 0.0
-        wb, nb = self._story_weighted(b) if isinstance(b, StoryState) else self._weighted(b)
+        wb, nb = self._story_weighted(st)
         if not nb:
             return 0.0
         if len(wa) > len(wb):
@@ -338,10 +334,6 @@ class StoryLinker:
             na = float(np.linalg.norm(va))
             emb = max(0.0, float(np.dot(va, vb) / (na * nb))) if na and nb else 0.0
         return self.entity_weight * self._entity_cos(ents, st) + (1.0 - self.entity_weight) * emb
-
-    def score(self, ev: EventState, st: StoryState) -> float:
-        """How well event ``ev`` fits storyline ``st`` (0..1)."""
-        return self._score(self._weighted(event_profile(ev, self.profile_size, self.frequencies)), ev.centroid(), st)
 
     def _within_gap(self, first: int | None, last: int | None, st: StoryState) -> bool:
         if first is None or last is None or st.first_day is None or st.last_day is None:
@@ -472,22 +464,26 @@ class StoryLinker:
         return a, b
 
 
-def title_of(st: StoryState, frequencies: EventFrequencies | None = None) -> str:
-    """The names of a storyline's most telling actors (weight × idf when known):
-    "Alexander Lukashenko – Xi Jinping – Beijing"."""
+def _actors(st: StoryState, frequencies: EventFrequencies | None) -> list[str]:
+    """A storyline's entities, most telling first (weight × idf when known)."""
     idf = frequencies.idf if frequencies is not None and frequencies.events else (lambda _e: 1.0)
-    ranked = sorted(st.entities.items(), key=lambda kv: (-kv[1] * idf(kv[0]), kv[0]))
-    names = [st.names.get(e, e) for e, _ in ranked[:3]]
+    return [e for e, _ in sorted(st.entities.items(), key=lambda kv: (-kv[1] * idf(kv[0]), kv[0]))]
+
+
+def title_of(st: StoryState, frequencies: EventFrequencies | None = None, actors: list[str] | None = None) -> str:
+    """The names of a storyline's most telling actors: "Alexander Lukashenko – Xi Jinping
+    – Beijing" (``actors``: :func:`_actors` of ``st`` when the caller has it)."""
+    names = [st.names.get(e, e) for e in (_actors(st, frequencies) if actors is None else actors)[:3]]
     return " – ".join(names) if names else st.id
 
 
 def to_story(st: StoryState, frequencies: EventFrequencies | None = None) -> Story:
-    idf = frequencies.idf if frequencies is not None and frequencies.events else (lambda _e: 1.0)
+    actors = _actors(st, frequencies)
     return Story(
         id=st.id,
-        title=title_of(st, frequencies),
+        title=title_of(st, frequencies, actors),
         events=tuple(st.events),
-        actors=tuple(e for e, _ in sorted(st.entities.items(), key=lambda kv: (-kv[1] * idf(kv[0]), kv[0]))[:8]),
+        actors=tuple(actors[:8]),
         start=iso_day(st.first_day) if st.first_day is not None else None,
         end=iso_day(st.last_day) if st.last_day is not None else None,
     )
