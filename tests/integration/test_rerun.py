@@ -122,6 +122,28 @@ def start_run_until(cmd: list[str], db: Path, *, written: int, env: dict[str, st
     return proc
 
 
+def kill_halfway(proc: subprocess.Popen[bytes], db: Path, total: int) -> None:
+    """SIGKILL the run ``proc``, which has written some but not all of ``total`` outcomes."""
+    try:
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    done_before = sum(sum(c.values()) for c in outcomes(db))
+    assert 0 < done_before < total
+
+
+def assert_finished_by_rerun(cmd: list[str], env: dict[str, str], db: Path, total: int) -> None:
+    """Run ``cmd`` again: it succeeds and ``db`` holds each of ``total`` inputs exactly once."""
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    summary = out.stdout.strip().splitlines()[-1]
+    assert summary.startswith(f"in {total} = "), summary
+    articles, rejected, quarantined = outcomes(db)
+    assert max([*articles.values(), *rejected.values(), *quarantined.values(), 1]) == 1  # no duplicates
+    assert sum(articles.values()) + sum(rejected.values()) + sum(quarantined.values()) == total
+
+
 def test_a_killed_cli_run_is_finished_by_the_next(tmp_path: Path) -> None:
     """``storyline run`` killed with SIGKILL after some batches, then run again."""
     pytest.importorskip("storyline.clean", reason="the clean stage is not written yet")
@@ -131,18 +153,5 @@ def test_a_killed_cli_run_is_finished_by_the_next(tmp_path: Path) -> None:
     db = tmp_path / "cli.db"
     cmd, env = cli_run(tmp_path / "in", db, config)
     proc = start_run_until(cmd, db, written=2, env=env)
-    try:
-        proc.send_signal(signal.SIGKILL)
-    finally:
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
-    done_before = sum(sum(c.values()) for c in outcomes(db))
-    assert 0 < done_before < total
-
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    summary = out.stdout.strip().splitlines()[-1]
-    assert summary.startswith(f"in {total} = "), summary
-    articles, rejected, quarantined = outcomes(db)
-    assert max([*articles.values(), *rejected.values(), *quarantined.values(), 1]) == 1  # no duplicates
-    assert sum(articles.values()) + sum(rejected.values()) + sum(quarantined.values()) == total
+    kill_halfway(proc, db, total)
+    assert_finished_by_rerun(cmd, env, db, total)

@@ -3,8 +3,6 @@ and the killed run's workers do not outlive it."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import pytest
 
 from storyline.workers import ORPHAN_CHECK_SECONDS, can_fork
 from tests.ingest_samples import write
-from tests.integration.test_rerun import cli_run, make_inputs, outcomes, start_run_until
+from tests.integration.test_rerun import assert_finished_by_rerun, cli_run, kill_halfway, make_inputs, start_run_until
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes are forked (POSIX only)")
 
@@ -38,24 +36,13 @@ def test_a_killed_run_with_workers_is_finished_by_the_next(tmp_path: Path) -> No
     db = tmp_path / "workers.db"
     cmd, env = cli_run(tmp_path / "in", db, config)
     proc = start_run_until(cmd, db, written=4, env=env)
-    try:
-        workers = [pid for pid in _running(str(db)) if pid != proc.pid]
-        assert workers, "the run started no worker processes"
-        proc.send_signal(signal.SIGKILL)
-    finally:
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
-    done_before = sum(sum(c.values()) for c in outcomes(db))
-    assert 0 < done_before < total
+    workers = [pid for pid in _running(str(db)) if pid != proc.pid]
+    kill_halfway(proc, db, total)
+    assert workers, "the run started no worker processes"
 
     gone_by = time.monotonic() + 5 * ORPHAN_CHECK_SECONDS + 5
     while _running(str(db)) and time.monotonic() < gone_by:
         time.sleep(0.1)
     assert not _running(str(db)), "workers outlived their killed run"
 
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip().splitlines()[-1].startswith(f"in {total} = ")
-    articles, rejected, quarantined = outcomes(db)
-    assert max([*articles.values(), *rejected.values(), *quarantined.values(), 1]) == 1  # no duplicates
-    assert sum(articles.values()) + sum(rejected.values()) + sum(quarantined.values()) == total
+    assert_finished_by_rerun(cmd, env, db, total)

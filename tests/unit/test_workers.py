@@ -84,6 +84,13 @@ def run(items: list[Item], *, workers: int, parallel_from: int = 0, extra: tuple
     return sink
 
 
+def assert_workers_change_nothing(items: list[Item], extra: tuple[MapStage, ...] = ()) -> None:
+    """Two worker processes write the same as one process does."""
+    one = run(items, workers=1, extra=extra)
+    two = run(items, workers=2, extra=extra)
+    assert comparable(two.items) == comparable(one.items)
+
+
 def comparable(items: list[Item]) -> list[object]:
     """Written items without the process ids the test stages note."""
     out: list[object] = []
@@ -109,9 +116,7 @@ def test_pure_stages_run_in_workers_in_input_order() -> None:
 
 def test_same_items_as_in_process() -> None:
     odd = {3: "boom", 7: "nothing", 18: "boom", 30: "nothing"}
-    one = run(inputs(40, odd), workers=1)
-    two = run(inputs(40, odd), workers=2)
-    assert comparable(two.items) == comparable(one.items)
+    assert_workers_change_nothing(inputs(40, odd))
 
 
 def test_a_failure_in_a_worker_quarantines_that_article_only() -> None:
@@ -125,9 +130,7 @@ def test_a_failure_in_a_worker_quarantines_that_article_only() -> None:
 
 def test_a_dead_worker_loses_no_article(caplog: pytest.LogCaptureFixture) -> None:
     odd = {9: "die"}
-    one = run(inputs(32, odd), workers=1, extra=(Mortal(),))
-    two = run(inputs(32, odd), workers=2, extra=(Mortal(),))
-    assert comparable(two.items) == comparable(one.items)
+    assert_workers_change_nothing(inputs(32, odd), extra=(Mortal(),))
     assert "worker process died" in caplog.text
     assert not multiprocessing.active_children()
 
@@ -261,7 +264,5 @@ class Surrogate(MapStage):
 
 def test_a_batch_a_worker_cannot_send_back_runs_in_the_parent(caplog: pytest.LogCaptureFixture) -> None:
     odd = {6: "odd"}
-    one = run(inputs(20, odd), workers=1, extra=(Surrogate(),))
-    two = run(inputs(20, odd), workers=2, extra=(Surrogate(),))
-    assert comparable(two.items) == comparable(one.items)
+    assert_workers_change_nothing(inputs(20, odd), extra=(Surrogate(),))
     assert "runs in the parent" in caplog.text
