@@ -241,18 +241,12 @@ class EntityLinker:
         self._load()
         self.banned = self._banned()
         self.resolver = Resolver(self.kb, self.settings, self.banned)
-        self.recognizer = Recognizer(
-            self.gazetteer, known=self._known, known_lower=self._frequent, known_single=self._single
-        )
+        self.recognizer = Recognizer(self.gazetteer, known=self._known, known_single=self._single)
         self._links: list[tuple[str, str, int]] = []
 
     def _known(self, key: str) -> bool:
         """A typed entity of the knowledge base has this word (evidence for a weak candidate)."""
         return key in self.kb.typed_tokens
-
-    def _frequent(self, key: str) -> bool:
-        """A one-word entity of the knowledge base seen at least five times under this key."""
-        return any(e.count >= 5 and e.type != "PER" for e in self.kb.candidates(self.kb.by_key.get(key, set())))
 
     def _single(self, key: str) -> bool:
         """A one-word entity, not a person, seen at least three times (Brexit, Gazprom)."""

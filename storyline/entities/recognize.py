@@ -312,12 +312,10 @@ class Recognizer:
         self,
         gazetteer: Gazetteer,
         known: Callable[[str], bool] | None = None,
-        known_lower: Callable[[str], bool] | None = None,
         known_single: Callable[[str], bool] | None = None,
     ) -> None:
         self.gazetteer = gazetteer
         self.known = known or (lambda key: False)
-        self.known_lower = known_lower or (lambda key: False)
         self.known_single = known_single or (lambda key: False)
 
     def find(self, text: str, lang: str | None, field: Field = "text") -> list[Mention]:
