@@ -47,7 +47,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import logging
@@ -60,6 +59,7 @@ import numpy as np
 from distill_static import LANGUAGES, pseudo_documents  # type: ignore[import-not-found]
 from scipy import sparse
 
+from storyline.evaluate.semeval import Pair, read_pairs
 from storyline.represent import StaticEmbedder, StaticTable, read_static_table
 
 log = logging.getLogger("distill_tokenlearn")
@@ -79,13 +79,9 @@ def _cut(text: str, limit: int) -> str:
     return text[: cut if cut > limit // 2 else limit]
 
 
-def semeval_pairs(data: Path) -> list[dict[str, str]]:
-    csv.field_size_limit(1 << 24)
+def semeval_pairs(data: Path) -> list[Pair]:
     path = data / "semeval22" / "pairs.dev.csv"
-    if not path.exists():
-        return []
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return read_pairs(path) if path.exists() else []
 
 
 def semeval_half(pair_id: str) -> int:
@@ -100,13 +96,13 @@ def passages(data: Path) -> Iterator[tuple[str, str, str]]:
     interrupted teacher run still holds every source.
     """
     seen: set[str] = set()
-    for row in semeval_pairs(data):
-        half = semeval_half(row["pair_id"])
-        for key, lang in (("text1", "lang1"), ("text2", "lang2")):
-            text = _cut(row[key] or "", PASSAGE_CHARS)
+    for pair in semeval_pairs(data):
+        half = semeval_half(pair.pair_id)
+        for body, lang in ((pair.text1, pair.lang1), (pair.text2, pair.lang2)):
+            text = _cut(body, PASSAGE_CHARS)
             if text and text not in seen:
                 seen.add(text)
-                yield f"semeval:{half}", row[lang], text
+                yield f"semeval:{half}", lang, text
     cltls = sorted((data / "cltls").glob("*/*/*/*.tokenized"))
     bsnlp = sorted((data / "bsnlp").glob("*/raw/*/*.txt"))
     # interleave so any prefix of the run covers both
