@@ -18,7 +18,6 @@ Usage: ``python bench/fit_events.py [--data ../shared/data] [--write]``
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -41,16 +40,15 @@ def fit_threshold(data: Path, config: Any) -> dict[str, Any]:
     from dataclasses import replace
 
     from storyline.cluster import SIGNALS, Item, OnlineEventClusterer
+    from storyline.evaluate.semeval import read_pairs
     from storyline.ingest.base import make_article
     from storyline.represent import Representer
 
-    csv.field_size_limit(10**9)
-    rows = list(csv.DictReader((data / "semeval22" / "pairs.dev.csv").open(encoding="utf-8")))
+    rows = read_pairs(data / "semeval22" / "pairs.dev.csv")
     articles = []
     for r in rows:
-        for side in ("1", "2"):
-            a = make_article(f"semeval:{r['pair_id']}:{side}", r["text" + side], fmt="text",
-                             id=f"{r['pair_id']}:{side}")
+        for side, text in (("1", r.text1), ("2", r.text2)):
+            a = make_article(f"semeval:{r.pair_id}:{side}", text, fmt="text", id=f"{r.pair_id}:{side}")
             articles.append(replace(a, published="2020-01-01"))
     done = {a.id: a for a in _analyse(articles, config)}
     rep = Representer.from_config(config)
@@ -59,14 +57,14 @@ def fit_threshold(data: Path, config: Any) -> dict[str, Any]:
     reps = {r.article_id: r for r in rep.represent(ordered, observe=False)}
     values: list[tuple[dict[str, float], bool]] = []
     for r in rows:
-        a, b = f"{r['pair_id']}:1", f"{r['pair_id']}:2"
+        a, b = f"{r.pair_id}:1", f"{r.pair_id}:2"
         if a not in done or b not in done:
             continue
         model = OnlineEventClusterer(threshold=2.0, merge=False, weights={s: 1.0 for s in SIGNALS})
         model.learn_one(Item.of(reps[b], done[b]))
         ev = next(iter(model.events.values()))
         parts = model.parts(Item.of(reps[a], done[a]), ev)
-        values.append(({p.signal: p.value for p in parts}, float(r["Overall"]) <= 1.5))
+        values.append(({p.signal: p.value for p in parts}, r.overall <= 1.5))
     best: dict[str, Any] = {}
     grid = (0.2, 0.4, 0.6, 0.8, 1.0)
     for we in grid:
