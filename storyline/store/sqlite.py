@@ -30,6 +30,13 @@ Item = Article | Rejection | Quarantine
 _COLUMNS = ("title", "text", "published", "language", "event_date", "event_id", "story_id", "duplicate_of")
 
 
+_INSERT = (
+    f"INSERT INTO articles(id, content_hash, source, url, {', '.join(_COLUMNS)}, record)"
+    f" VALUES (?,?,?,?,{','.join('?' * len(_COLUMNS))},?) ON CONFLICT(content_hash) DO NOTHING"
+)
+_UPDATE = f"UPDATE articles SET {', '.join(c + '=?' for c in _COLUMNS)}, record=? WHERE id=?"
+
+
 def _values(a: Article) -> tuple[object, ...]:
     """The column values of ``_COLUMNS`` then the record's JSON."""
     return (*(getattr(a, c) for c in _COLUMNS), to_json(a))
@@ -137,7 +144,7 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
                         ),
                     )
             written = self._write_articles([item for item in items if isinstance(item, Article)])
-            self.index_pending(written, folded or {})  # search index, in the same transaction
+            self.index_pending(written, folded)  # search index, in the same transaction
 
     def _write_articles(self, articles: Sequence[Article]) -> dict[str, Article]:
         """Insert ``articles``; return the ones this call inserted, by id.
@@ -148,11 +155,7 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
         if not articles:
             return {}
         db = self.db
-        taken = self._lookup("id", [a.id for a in articles], "content_hash")
-        insert = (
-            f"INSERT INTO articles(id, content_hash, source, url, {', '.join(_COLUMNS)}, record)"
-            f" VALUES (?,?,?,?,{','.join('?' * len(_COLUMNS))},?) ON CONFLICT(content_hash) DO NOTHING"
-        )
+        taken = self.known_ids([a.id for a in articles])
         written: dict[str, Article] = {}
         cleared: list[tuple[str, str]] = []
         for a in articles:
@@ -168,7 +171,7 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
                     ),
                 )
                 continue
-            if db.execute(insert, (a.id, a.content_hash, a.source, a.url, *_values(a))).rowcount == 1:
+            if db.execute(_INSERT, (a.id, a.content_hash, a.source, a.url, *_values(a))).rowcount == 1:
                 written[a.id] = a
                 taken[a.id] = a.content_hash  # a second article with this id in the batch is a conflict
             # an input that was rejected or quarantined before and now passes leaves those lists
@@ -180,11 +183,7 @@ class SQLiteStore(EntitiesTables, EventsTables, SearchTables):
     def update_articles(self, articles: Sequence[Article]) -> None:
         """Rewrite stored articles (a later stage re-ran over them)."""
         with self.db:
-            for a in articles:
-                self.db.execute(
-                    f"UPDATE articles SET {', '.join(c + '=?' for c in _COLUMNS)}, record=? WHERE id=?",
-                    (*_values(a), a.id),
-                )
+            self.db.executemany(_UPDATE, [(*_values(a), a.id) for a in articles])
             self.index_pending()  # search index, in the same transaction
 
     def record_run(self, summary: RunSummary) -> None:
