@@ -31,7 +31,6 @@ from typing import Any
 from storyline.entities.normalize import (
     KEY_VERSION,
     coarse_name,
-    fold,
     fold_key,
     name_key,
     split_name,
@@ -129,12 +128,11 @@ class Gazetteer:
 
     def may_start(self, word: str) -> bool:
         """Could a name of several words start with ``word``?"""
-        core = word.replace("'", "").replace("’", "")
-        return fold(core) in self.first_words or token_key(word) in self.first_words
+        return fold_key((word,)) in self.first_words or token_key(word) in self.first_words
 
     def may_go_on(self, first: str, second: str) -> bool:
         """Could a name of three words or more start with these two words?"""
-        f1, f2 = fold(first.replace("'", "").replace("’", "")), fold(second.replace("'", "").replace("’", ""))
+        f1, f2 = fold_key((first,)), fold_key((second,))
         k1, k2 = token_key(first), token_key(second)
         if not (f1 and f2 and k1 and k2):
             return True  # a word without a key shifts the others: no shortcut
