@@ -650,13 +650,18 @@ def split_marks(text: str, marks: Sequence[tuple[int, int]]) -> list[tuple[str, 
 # -- the search ----------------------------------------------------------------------
 
 
+def store_expression(store: SQLiteStore, parsed: ParsedQuery, query: SearchQuery) -> tuple[str, SearchQuery]:
+    """:func:`expression`, an open date range closed by the stored dates (read only then)."""
+    open_range = bool(query.since) != bool(query.until)
+    return expression(parsed, query, store.published_bounds() if open_range else (None, None))
+
+
 def search(store: SQLiteStore, query: SearchQuery) -> SearchResult:
     """Run ``query`` against ``store``; ranked by bm25 when there are words, else newest first."""
     parsed = parse(query.q, NameLookup(store))
     if query.q.strip() and not parsed.terms:
         return SearchResult(total=0, hits=(), query=query)
-    open_range = bool(query.since) != bool(query.until)
-    expr, residual = expression(parsed, query, store.published_bounds() if open_range else (None, None))
+    expr, residual = store_expression(store, parsed, query)
     total, rows = store.search_rows(expr, residual)
     words = parsed.words
     prefixes = parsed.prefixes
@@ -726,6 +731,7 @@ __all__ = [
     "search",
     "snippet",
     "split_marks",
+    "store_expression",
     "tokens",
     "translit",
 ]

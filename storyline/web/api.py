@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from storyline.export import article_row, to_csv
 from storyline.models import Article, Entity, Event, Meeting
-from storyline.search import MAX_QUERY_CHARS, Hit, ParsedQuery, SearchQuery, expression, search
+from storyline.search import MAX_QUERY_CHARS, Hit, ParsedQuery, SearchQuery, search, store_expression
 from storyline.store.search import COUNT_CAP
 from storyline.store.sqlite import SQLiteStore
 from storyline.web import views
@@ -229,8 +229,7 @@ def api_articles(
 ) -> Response:
     store = request_store(request)
     query = filters.query(store, page)
-    expr, residual = expression(ParsedQuery(terms=()), query, store.published_bounds())
-    total, found = store.search_rows(expr, residual)
+    total, found = store.search_rows(*store_expression(store, ParsedQuery(terms=()), query))
     rows = [article_summary(r.article, r.event_id, r.story_id) for r in found]
     return page.listing(rows, "articles", total)
 
@@ -377,7 +376,7 @@ def api_stats(request: Request) -> Response:
     store = request_store(request)
     one = store.db.execute
     languages = one("SELECT coalesce(language, 'und'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
-    first, last = one("SELECT min(published), max(published) FROM articles").fetchone()
+    first, last = store.published_bounds()
     return JSONResponse(
         {
             **store.counts(),
