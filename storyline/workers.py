@@ -166,12 +166,7 @@ class WorkerPool:
             self._executor.submit(int).result()
         finally:
             gc.unfreeze()
-        log.info("started %d worker processes for %s", self.workers, ", ".join(_names(self.stages)))
-
-    @property
-    def alive(self) -> bool:
-        """Whether batches still go to worker processes."""
-        return self._executor is not None
+        log.info("started %d worker processes for %s", self.workers, ", ".join(stage.name for stage in self.stages))
 
     def submit(self, batch: list[Article]) -> Future[bytes] | None:
         """Hand ``batch`` to a worker; ``None`` when the pool is gone (run it here)."""
@@ -216,10 +211,6 @@ class WorkerPool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=cancel)
             self._executor = None
-
-
-def _names(stages: Sequence[Stage]) -> list[str]:
-    return [stage.name for stage in stages]
 
 
 def cpu_count() -> int:
