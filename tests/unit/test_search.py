@@ -226,3 +226,17 @@ def test_links_changed_later_are_searchable(store: SQLiteStore) -> None:
     store.ensure_search_index()
     assert {h.id for h in search(store, SearchQuery(q="wroclaw", event="ev-flood")).hits} == {"a1", "a3"}
     assert {h.id for h in search(store, SearchQuery(q="wroclaw", story="st-odra", language="cs")).hits} == {"a3"}
+
+
+def test_the_stored_dates_are_read_only_to_close_an_open_range(store: SQLiteStore, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from storyline.search import store_expression
+
+    calls: list[int] = []
+    real = store.published_bounds
+    monkeypatch.setattr(store, "published_bounds", lambda: (calls.append(1), real())[1])
+    parsed = parse("odra")
+    store_expression(store, parsed, SearchQuery(q="odra", since="2024-03", until="2024-04"))
+    store_expression(store, parsed, SearchQuery(q="odra"))
+    assert calls == []
+    expr, _ = store_expression(store, parsed, SearchQuery(q="odra", since="2024-03-30"))
+    assert calls == [1] and "meta : " in expr
