@@ -365,14 +365,10 @@ class Recognizer:
             w = t.text
             if len(w) < 2 or not w[0].isupper():
                 continue
-            if (
-                w.lower() in self.gazetteer.non_entities
-                or w.lower() in _CALENDAR
-                or token_key(w) in self.gazetteer.calendar_keys
-            ):
+            exact = w.lower() in self.gazetteer.non_entities or w.lower() in _CALENDAR
+            if exact or token_key(w) in self.gazetteer.calendar_keys:
                 # a month, weekday or language name, unless it stands in a name: "Theresa May"
                 key = token_key(w)
-                exact = w.lower() in self.gazetteer.non_entities or w.lower() in _CALENDAR
                 nxt = tokens[i + 1] if i + 1 < n else None
                 if (
                     key in calendar_names
