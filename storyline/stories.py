@@ -22,9 +22,16 @@ Events are taken in date order; each joins the best storyline active within
 ``gap_days`` if the score reaches ``threshold``, else it starts a new one. At the end of
 a run an agglomerative merge pass joins storylines whose profiles agree (score ≥
 ``merge_threshold``, the most alike pair first): storylines that an early, still
-uninformed idf split apart. So an event belongs to exactly one storyline; a storyline
-id, once given, stays (ids derive from the first event; a merged-away id is recorded as
-an alias of the surviving one, still resolves, and the merge is logged).
+uninformed idf split apart. Then a refinement pass (:meth:`StoryLinker.refine`, one
+k-means-like step over the run's events) re-scores each event, with the final idf,
+against its own storyline *without itself* and against the other candidates, and moves
+it when another storyline fits it better by ``move_margin``: an event that joined early
+on thin evidence, or came along when two storylines merged, goes where it belongs. The
+margin keeps the pass from shuffling events between storylines that fit them about
+equally (without it, big storylines, whose wide profiles fit everything a little, pull
+events in). So an event belongs to exactly one storyline; a storyline id, once given,
+stays (ids derive from the first event; a merged-away id is recorded as an alias of the
+surviving one, still resolves, and the merge is logged).
 
 Candidates come from an inverted list over the storylines' most telling entities (only
 storylines sharing one of the event's most telling entities are scored) and, when the
@@ -32,8 +39,8 @@ embedding part counts, a small ANN index over storyline centroids — never from
 of all storylines. A storyline's weighted profile is cached until it changes or the
 event count grows by 2%, so the cost per event stays flat.
 
-The threshold, the merge threshold, the idf power, the entity weight and the profile
-size are fitted jointly on BSNLP dev and CL-TLS dev (``bench/fit_stories.py``; stored
+The threshold, the merge threshold, the move margin, the idf power, the entity weight and
+the profile size are fitted jointly on BSNLP dev and CL-TLS dev (``bench/fit_stories.py``; stored
 with how in ``storyline/data/stories_fit.json``).
 """
 
@@ -98,6 +105,7 @@ class StorySettings:
     top_entities: int = 16
     merge_threshold: float = -1.0
     entity_weight: float = -1.0
+    move_margin: float = -1.0
 
 
 class EventFrequencies:
@@ -167,6 +175,16 @@ def _top(weights: Mapping[str, float], n: int) -> dict[str, float]:
     return dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
 
 
+def _cos(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> float:
+    """Cosine of two idf-weighted profiles, each given with its norm."""
+    (wa, na), (wb, nb) = a, b
+    if not na or not nb:
+        return 0.0
+    if len(wa) > len(wb):
+        wa, wb = wb, wa
+    return sum(w * wb.get(e, 0.0) for e, w in wa.items()) / (na * nb)
+
+
 def event_profile(ev: EventState, n: int, frequencies: EventFrequencies) -> dict[str, float]:
     """An event's ``n`` key entities: per entity, the share of the event's articles that
     name it × how prominently they do (mentions, title), which is the article weight with
@@ -198,6 +216,7 @@ class StoryLinker:
         profile_size: int | None = None,
         frequencies: EventFrequencies | None = None,
         idf_power: float | None = None,
+        move_margin: float | None = None,
     ) -> None:
         fit = fitted()
         self.idf_power = float(fit["idf_power"] if idf_power is None else idf_power)
@@ -208,6 +227,9 @@ class StoryLinker:
         self.top_entities = top_entities
         self.k = k
         self.profile_size = int(fit.get("profile_size", 64) if profile_size is None else profile_size)
+        # no fitted margin (null): no refinement pass (an infinite margin moves nothing)
+        margin = fit.get("move_margin") if move_margin is None else move_margin
+        self.move_margin = math.inf if margin is None else float(margin)
         self.frequencies = frequencies if frequencies is not None else EventFrequencies()
         self.stories: dict[str, StoryState] = {}
         self.story_of_event: dict[str, str] = {}
@@ -223,12 +245,14 @@ class StoryLinker:
         return (
             f"StoryLinker(threshold={self.threshold!r}, entity_weight={self.entity_weight!r},"
             f" gap_days={self.gap_days!r}, top_entities={self.top_entities!r},"
-            f" merge_threshold={self.merge_threshold!r}, k={self.k!r}, profile_size={self.profile_size!r})"
+            f" merge_threshold={self.merge_threshold!r}, k={self.k!r}, profile_size={self.profile_size!r},"
+            f" idf_power={self.idf_power!r}, move_margin={self.move_margin!r})"
         )
 
     def clone(self) -> StoryLinker:
         return StoryLinker(self.threshold, self.entity_weight, self.gap_days, self.top_entities,
-                           self.merge_threshold, self.k, self.profile_size)
+                           self.merge_threshold, self.k, self.profile_size, idf_power=self.idf_power,
+                           move_margin=self.move_margin)
 
     # -- state ----------------------------------------------------------------
     def load(self, states: Iterable[StoryState]) -> None:
@@ -308,32 +332,32 @@ class StoryLinker:
         self._weighted_cache[st.id] = (n, w, norm)
         return w, norm
 
-    def _entity_cos(self, ents: tuple[dict[str, float], float], st: StoryState) -> float:
-        """Cosine of an idf-weighted profile (and its norm) and storyline ``st``'s."""
-        wa, na = ents
-        if not na:
-            return 0.0
-        wb, nb = self._story_weighted(st)
-        if not nb:
-            return 0.0
-        if len(wa) > len(wb):
-            wa, wb = wb, wa
-        return sum(w * wb.get(e, 0.0) for e, w in wa.items()) / (na * nb)
-
     def _score(self, ents: tuple[dict[str, float], float], vec: np.ndarray, st: StoryState) -> float:
         """``ents``: the weighted profile (and its norm) of the event or storyline compared
         with ``st``; ``vec``: its mean centroid."""
+        return self._score_with(ents, vec, self._story_weighted(st), st.vsum, len(st.events))
+
+    def _score_with(
+        self,
+        ents: tuple[dict[str, float], float],
+        vec: np.ndarray,
+        story: tuple[dict[str, float], float],
+        vsum: list[float],
+        n: int,
+    ) -> float:
+        """The score against a storyline given by its weighted profile (and norm), the sum
+        of its events' centroids and its event count."""
         emb = 0.0
-        if self.entity_weight < 1.0 and st.vsum and st.events:
+        if self.entity_weight < 1.0 and vsum and n:
             mean = self.frequencies.mean_vector()
             va = vec - mean if mean is not None else vec
-            vb = np.asarray(st.vsum, dtype=np.float32) / len(st.events)
+            vb = np.asarray(vsum, dtype=np.float32) / n
             if mean is not None:
                 vb = vb - mean
             nb = float(np.linalg.norm(vb))
             na = float(np.linalg.norm(va))
             emb = max(0.0, float(np.dot(va, vb) / (na * nb))) if na and nb else 0.0
-        return self.entity_weight * self._entity_cos(ents, st) + (1.0 - self.entity_weight) * emb
+        return self.entity_weight * _cos(ents, story) + (1.0 - self.entity_weight) * emb
 
     def _within_gap(self, first: int | None, last: int | None, st: StoryState) -> bool:
         if first is None or last is None or st.first_day is None or st.last_day is None:
@@ -464,6 +488,58 @@ class StoryLinker:
         return a, b
 
 
+    def refine(self, events: Iterable[EventState]) -> list[tuple[str, str, str]]:
+        """One k-means-like pass over ``events`` (the run's, in date order): each event is
+        scored against its storyline without itself and against the other candidates, with
+        the idf as it stands now, and moves when one of them scores at least ``threshold``
+        and ``move_margin`` more. A storyline left with one event keeps it (there is nothing
+        to compare it with). Returns the moves as (event, from, to).
+
+        An event's share is taken out of its storyline's profile as its profile reads now;
+        what it added when it joined was weighed with the idf of that time, so the
+        subtraction is close, not exact (a name it took to zero leaves the profile).
+        A storyline's date span stays as it was (a hull of the events it has had)."""
+        moves: list[tuple[str, str, str]] = []
+        if not math.isfinite(self.move_margin):
+            return moves
+        for ev in events:
+            sid = self.story_of(ev.id)
+            st = self.stories.get(sid) if sid is not None else None
+            if st is None or len(st.events) < 2:
+                continue
+            profile = event_profile(ev, self.profile_size, self.frequencies)
+            weighted = self._weighted(profile)
+            if not weighted[1]:
+                continue
+            vec = ev.centroid()
+            rest = {e: w - profile.get(e, 0.0) for e, w in st.entities.items()}
+            rest_vsum = (np.asarray(st.vsum, dtype=np.float32) - vec).tolist() if st.vsum else []
+            own = self._score_with(weighted, vec, self._weighted({e: w for e, w in rest.items() if w > 1e-9}),
+                                   rest_vsum, len(st.events) - 1)
+            rng = ev.day_range()
+            first, last = rng if rng is not None else (None, None)
+            best: tuple[float, str] | None = None
+            for other in self._candidates(weighted[0], vec, exclude=st.id):
+                ot = self.stories[other]
+                if not self._within_gap(first, last, ot):
+                    continue
+                s = self._score(weighted, vec, ot)
+                if best is None or (s, other) > best:
+                    best = (s, other)
+            if best is None or best[0] < max(self.threshold, own + self.move_margin):
+                continue
+            st.entities = {e: w for e, w in rest.items() if w > 1e-9}
+            st.vsum = rest_vsum
+            st.events.remove(ev.id)
+            self._index(st)
+            target = self.stories[best[1]]
+            self._add(target, ev, profile, day_number(ev.date()))
+            self.story_of_event[ev.id] = target.id
+            moves.append((ev.id, st.id, target.id))
+        log.debug("refinement moved %d events", len(moves))
+        return moves
+
+
 def _actors(st: StoryState, frequencies: EventFrequencies | None) -> list[str]:
     """A storyline's entities, most telling first (weight × idf when known)."""
     idf = frequencies.idf if frequencies is not None and frequencies.events else (lambda _e: 1.0)
@@ -512,6 +588,7 @@ def link_stories(store: object, settings: StorySettings) -> int:
         settings.top_entities,
         None if settings.merge_threshold < 0 else settings.merge_threshold,
         frequencies=frequencies,
+        move_margin=None if settings.move_margin < 0 else settings.move_margin,
     )
     ev_dec = msgspec.msgpack.Decoder(EventState)
     todo = [ev_dec.decode(blob) for _, blob in store.events_without_story()]
@@ -527,7 +604,8 @@ def link_stories(store: object, settings: StorySettings) -> int:
     for ev in todo:
         touched.add(linker.learn_one(ev))
     merges = linker.merge_pass(touched)
-    touched = {linker.resolve(s) for s in touched}
+    moves = linker.refine(todo)
+    touched = {linker.resolve(s) for s in touched} | {s for _, _, s in moves}
     for ev in todo:
         ev.story_id = linker.story_of(ev.id)
     story_of = {ev.id: ev.story_id for ev in todo if ev.story_id is not None}
@@ -546,5 +624,6 @@ def link_stories(store: object, settings: StorySettings) -> int:
     store.update_event_states([*((ev.id, _enc.encode(ev)) for ev in todo), *moved])
     store.set_article_stories(story_of)
     store.set_events_meta(FREQUENCIES_KEY, msgspec.json.encode(frequencies.to_dict()))
-    log.info("linked %d events into %d storylines (%d merged away)", len(todo), len(touched), len(merges))
+    log.info("linked %d events into %d storylines (%d merged away, %d events moved)", len(todo), len(touched),
+             len(merges), len(moves))
     return len(todo)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from storyline.events import EventClusterer
 from storyline.models import Article, ArticleEntity, Span
 from storyline.represent import Representer
 from storyline.store import open_store
-from storyline.stories import EventFrequencies, StoryLinker
+from storyline.stories import EventFrequencies, StoryLinker, StoryState, event_profile
 
 
 class HashEmbedder:
@@ -250,3 +251,56 @@ def test_entity_names_prefer_the_knowledge_base(tmp_path: Path) -> None:
     }
     assert store.find_entity_ids("xi") == ["per-b"]
     store.close()
+
+
+def linker_with(stories: dict[str, list[EventState]], background: list[EventState], margin: float) -> StoryLinker:
+    """A linker holding ``stories`` as given (not as online linking would make them), its
+    frequencies taught by every event."""
+    linker = StoryLinker(threshold=0.1, entity_weight=1.0, merge_threshold=0.9, idf_power=1.0, move_margin=margin)
+    for ev in [*background, *(ev for evs in stories.values() for ev in evs)]:
+        linker.frequencies.observe(ev, ev.entities)
+    states = []
+    for sid, evs in stories.items():
+        st = StoryState(id=sid, events=[ev.id for ev in evs], first_day=738000, last_day=738010)
+        for ev in evs:
+            for e, w in event_profile(ev, linker.profile_size, linker.frequencies).items():
+                st.entities[e] = st.entities.get(e, 0.0) + w
+        states.append(st)
+    linker.load(states)
+    return linker
+
+
+def test_refinement_moves_an_event_to_the_storyline_that_fits_it() -> None:
+    """The ferry event joined the bridge storyline early (on the one name it shares);
+    once the ferry storyline exists, the refinement pass moves it there, and only it."""
+    day = 738000
+    bridge = [state("b1", {"per-mayor": 1.0, "loc-river": 1.0, "org-bridgeco": 1.0}, day, [1.0, 0.0]),
+              state("b2", {"per-mayor": 1.0, "org-bridgeco": 1.0}, day + 1, [1.0, 0.0]),
+              state("f0", {"per-mayor": 1.0, "org-ferryline": 1.0, "loc-harbour": 1.0}, day + 2, [1.0, 0.0])]
+    ferry = [state("f1", {"org-ferryline": 1.0, "loc-harbour": 1.0}, day + 5, [1.0, 0.0]),
+             state("f2", {"org-ferryline": 1.0, "loc-harbour": 1.0, "per-captain": 1.0}, day + 6, [1.0, 0.0])]
+    noise = long_before(day)
+    linker = linker_with({"st-bridge": bridge, "st-ferry": ferry}, noise, margin=0.1)
+    moves = linker.refine([*bridge, *ferry])
+    assert moves == [("f0", "st-bridge", "st-ferry")]
+    assert linker.story_of("f0") == "st-ferry" and linker.stories["st-bridge"].events == ["b1", "b2"]
+    assert linker.stories["st-ferry"].events == ["f1", "f2", "f0"]
+    # the ferry line's name left the bridge storyline's profile with the event
+    assert "org-ferryline" not in linker.stories["st-bridge"].entities
+    # with no margin fitted (infinite), nothing moves
+    still = linker_with({"st-bridge": bridge, "st-ferry": ferry}, noise, margin=math.inf)
+    assert still.refine([*bridge, *ferry]) == [] and still.story_of("f0") == "st-bridge"
+
+
+def test_refinement_leaves_an_event_that_fits_both_storylines_about_equally() -> None:
+    """An event naming both storylines' people a little more on one side than on the
+    other stays where it is: the margin keeps the pass from shuffling such events."""
+    day = 738000
+    left = [state("l1", {"per-a": 1.0, "per-b": 1.0}, day, [1.0, 0.0]),
+            state("l2", {"per-a": 1.0, "per-b": 1.0, "per-c": 1.0, "per-d": 1.0, "per-e": 1.0}, day + 1, [1.0, 0.0])]
+    right = [state("r1", {"per-c": 1.0, "per-d": 1.0}, day + 2, [1.0, 0.0]),
+             state("r2", {"per-c": 1.0, "per-d": 1.0, "per-e": 1.0}, day + 3, [1.0, 0.0])]
+    linker = linker_with({"st-l": left, "st-r": right}, long_before(day), margin=0.1)
+    assert linker.refine([*left, *right]) == [] and linker.story_of("l2") == "st-l"
+    eager = linker_with({"st-l": left, "st-r": right}, long_before(day), margin=0.0)
+    assert eager.refine([*left, *right]) == [("l2", "st-l", "st-r")]
