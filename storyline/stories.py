@@ -19,7 +19,8 @@ nothing, so it can neither glue unrelated storylines together nor make one; a na
 one event has (``df`` 1) is no evidence of a link and is left out of both sides.
 
 Events are taken in date order; each joins the best storyline active within
-``gap_days`` if the score reaches ``threshold``, else it starts a new one. At the end of
+``gap_days`` if the score reaches ``threshold``, else it starts a new one (an event whose
+articles have no publication date is placed nowhere in time: :func:`event_day`). At the end of
 a run an agglomerative merge pass joins storylines whose profiles agree (score ≥
 ``merge_threshold``, the most alike pair first): storylines that an early, still
 uninformed idf split apart. Then a refinement pass (:meth:`StoryLinker.refine`, one
@@ -183,6 +184,16 @@ def _cos(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -
     if len(wa) > len(wb):
         wa, wb = wb, wa
     return sum(w * wb.get(e, 0.0) for e, w in wa.items()) / (na * nb)
+
+
+def event_day(ev: EventState) -> int | None:
+    """The day an event is placed at for the gap rule and a storyline's span: its date,
+    when its articles carry a publication date. Without one, the date is the first one
+    the text mentions, which may be a historical one (a 1946 treaty, an 1885 founding):
+    such an event is placed nowhere in time rather than decades away from its news."""
+    if ev.first_seen is None and ev.last_seen is None:
+        return None
+    return day_number(ev.date())
 
 
 def event_profile(ev: EventState, n: int, frequencies: EventFrequencies) -> dict[str, float]:
@@ -383,7 +394,7 @@ class StoryLinker:
             return known
         self.frequencies.observe(ev, ev.entity_df or ev.entities)
         profile = event_profile(ev, self.profile_size, self.frequencies)
-        day = day_number(ev.date())
+        day = event_day(ev)
         vec = ev.centroid()
         weighted = self._weighted(profile)
         best: tuple[float, str] | None = None
@@ -516,8 +527,7 @@ class StoryLinker:
             rest_vsum = (np.asarray(st.vsum, dtype=np.float32) - vec).tolist() if st.vsum else []
             own = self._score_with(weighted, vec, self._weighted({e: w for e, w in rest.items() if w > 1e-9}),
                                    rest_vsum, len(st.events) - 1)
-            rng = ev.day_range()
-            first, last = rng if rng is not None else (None, None)
+            first = last = event_day(ev)
             best: tuple[float, str] | None = None
             for other in self._candidates(weighted[0], vec, exclude=st.id):
                 ot = self.stories[other]
@@ -533,7 +543,7 @@ class StoryLinker:
             st.events.remove(ev.id)
             self._index(st)
             target = self.stories[best[1]]
-            self._add(target, ev, profile, day_number(ev.date()))
+            self._add(target, ev, profile, first)
             self.story_of_event[ev.id] = target.id
             moves.append((ev.id, st.id, target.id))
         log.debug("refinement moved %d events", len(moves))
@@ -595,7 +605,7 @@ def link_stories(store: object, settings: StorySettings) -> int:
     if not todo:
         return 0
     # only storylines still open when the run's first dated event happened can take events
-    days = [d for d in (day_number(ev.date()) for ev in todo) if d is not None]
+    days = [d for d in (event_day(ev) for ev in todo) if d is not None]
     undated = len(days) < len(todo)
     since = None if undated or not days else iso_day(min(days) - settings.gap_days)
     dec = msgspec.msgpack.Decoder(StoryState)

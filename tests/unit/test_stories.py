@@ -12,7 +12,7 @@ import msgspec
 import numpy as np
 import pytest
 
-from storyline.cluster import EventState
+from storyline.cluster import EventState, iso_day
 from storyline.config import Config
 from storyline.events import EventClusterer
 from storyline.models import Article, ArticleEntity, Span
@@ -134,9 +134,11 @@ def test_merged_event_id_still_resolves(tmp_path: Path) -> None:
     store.close()
 
 
-def state(id_: str, ents: dict[str, float], day: int, vec: list[float]) -> EventState:
+def state(id_: str, ents: dict[str, float], day: int, vec: list[float], published: bool = True) -> EventState:
+    """An event of one article dated ``day`` (published that day unless ``published`` is false)."""
+    seen = iso_day(day) if published else None
     return EventState(id=id_, key=1, vsum=vec, n=1, entities=ents, entity_df=dict.fromkeys(ents, 1),
-                      days={str(day): 1})
+                      days={str(day): 1}, first_seen=seen, last_seen=seen)
 
 
 def test_linker_joins_by_key_actors_and_respects_the_gap() -> None:
@@ -146,6 +148,10 @@ def test_linker_joins_by_key_actors_and_respects_the_gap() -> None:
     s3 = linker.learn_one(state("e3", {"x": 3.0, "z": 1.0}, 738050, [0.0, 1.0]))
     s4 = linker.learn_one(state("e4", {"x": 3.0, "y": 1.0}, 738400, [1.0, 0.0]))  # too long after
     assert s1 == s3 and s2 != s1 and s4 != s1
+    # an event without a publication date is dated by a date its text mentions, maybe a
+    # historical one: it is placed nowhere in time, so the gap does not keep it out
+    s5 = linker.learn_one(state("e5", {"x": 3.0, "y": 1.0}, 700000, [1.0, 0.0], published=False))
+    assert s5 in (s1, s4)
     assert linker.story_of("e3") == s1 and linker.story_of("nope") is None
     assert repr(linker.clone()) == repr(linker)
 
