@@ -540,7 +540,7 @@ class Recognizer:
         prev_adjective = (
             i > 0 and t.gap in _SPACE and not tokens[i - 1].initial and _adjective(tokens[i - 1].text, ctx.adjectives)
         )
-        if hit.priority < 10**12 and (
+        if hit.priority < 10**12 and not self._country_before_name(ctx, i, hit) and (
             self._name_neighbour(ctx, i + 1, i)
             or (city and how != "key" and self._name_neighbour(ctx, i - 1, i))
             or prev_adjective
@@ -558,6 +558,32 @@ class Recognizer:
     @staticmethod
     def _org_word(word: str, cues: Cues) -> bool:
         return word[0].islower() and cues.org.match(word)
+
+    def _country_before_name(self, ctx: _Text, i: int, hit: GazetteerEntry) -> bool:
+        """A country's name right before a first name and a surname is a place of its own.
+
+        "президент России Владимир Путин", "premier Grecji Kyriakos Micotakis": the
+        genitive country qualifies the title before it, and the two capitalised words after
+        it are the person. (One capitalised word after a country may still be part of one
+        name: "Asia Bibi", "Italia Viva"; an organisation word keeps the run together:
+        "Polska Grupa Energetyczna".)
+        """
+        tokens = ctx.tokens
+        if hit.priority < 10**10 or len(tokens[i].text) < 5 or i + 2 >= len(tokens):
+            # countries only (a town before a name is more often part of it), and not a
+            # short word a country's key matches loosely ("Блю Стрим" is not Belgium)
+            return False
+        for k in (i + 1, i + 2):
+            t = tokens[k]
+            w = t.text
+            if t.gap not in _SPACE or t.initial or len(w) < 2 or not w[0].isupper() or w.isupper():
+                return False
+            if ctx.cues.org.match(w) or ctx.cues.loc.match(w) or ctx.cues.titles.match(w):
+                return False
+            found = self.gazetteer.match([w])
+            if found is not None and found[0].priority >= 10**9:
+                return False  # another country or region ("Bosna Hercegovina"); towns are often first names (Vladimir)
+        return True
 
     def _name_neighbour(self, ctx: _Text, k: int, i: int) -> bool:
         """Token ``k`` next to ``i`` (single space) is a capitalised word, not a country's name."""

@@ -62,6 +62,28 @@ def test_two_kims_stay_two(linker: EntityLinker) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "country", "person"),
+    [
+        ("Вчера президент России Владимир Путин выступил в Думе.", "ru", "Russia", "Владимир Путин"),
+        ("Premier Grecji Kyriakos Micotakis przyjechał wczoraj.", "pl", "Greece", "Kyriakos Micotakis"),
+        ("Президент України Володимир Зеленський виступив увечері.", "uk", "Ukraine", "Володимир Зеленський"),
+    ],
+)
+def test_a_country_before_a_first_name_and_surname_is_its_own_place(
+    linker: EntityLinker, text: str, lang: str, country: str, person: str
+) -> None:
+    a = linker(_article(text, lang, f"c-{lang}"))
+    mentions = {m.text: e for e in a.entities for m in e.mentions}
+    assert person in mentions and mentions[person].type == "PER"
+    assert any(e.type == "LOC" and e.name == country for e in a.entities)
+
+
+def test_an_organisation_word_keeps_a_country_inside_a_name(linker: EntityLinker) -> None:
+    a = linker(_article("Wczoraj spółka Polska Grupa Energetyczna podała wyniki.", "pl", "pge"))
+    assert [m.text for e in a.entities for m in e.mentions] == ["Polska Grupa Energetyczna"]
+
+
+@pytest.mark.parametrize(
     ("text", "lang"),
     [
         ("", "en"),
