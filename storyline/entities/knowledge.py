@@ -49,6 +49,7 @@ COMPOUNDING = frozenset({"de", "nl", "sv", "da", "no", "nb", "fi", "el", "lb", "
 _TYPES: set[str] = {"PER", "LOC", "ORG", "MISC"}
 # letters case endings are made of, once folded (Białorusi, Krievijas, Trumpem)
 _ENDING_LETTERS = frozenset("aeiousmh")
+_NOMINATIVE_ENDINGS = ("a", "o", "e", "s")  # what a case ending replaces in a place's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +157,12 @@ class Gazetteer:
         return found
 
     def match_uncached(self, tokens: tuple[str, ...] | list[str]) -> tuple[GazetteerEntry, str] | None:
-        """The entry for a name and how it matched: ``acronym``, ``fold``, ``cut`` or ``key``.
+        """The entry for a name and how it matched: ``acronym``, ``fold``, ``cut``, ``swap`` or ``key``.
 
         Cheapest and surest first: an all-caps acronym as written (EU, ЕС); the exact folded
         spelling; the folded spelling less a case ending of up to three letters on the last
-        word (Białorusi = Białoruś + i); the suffix-stripped key (Ziemeļkoreju ~ Ziemeļkoreja).
+        word (Białorusi = Białoruś + i); the case ending swapped for a nominative one
+        (Москве = Москва, Prahy = Praha); the suffix-stripped key (Ziemeļkoreju ~ Ziemeļkoreja).
         Single words need at least three letters, four for the looser ways, and cities
         (below country priority) a key of four letters.
         """
@@ -185,6 +187,14 @@ class Gazetteer:
             hit = self.by_fold.get(folded[:-cut])
             if hit is not None:
                 return hit, "cut"
+        for cut in (1, 2):
+            # the case ending replaces the nominative's (Москве = Москв-а, Warszawie = Warszaw-a)
+            if len(last) - cut < 4 or last[-cut] not in _ENDING_LETTERS:
+                break
+            for ending in _NOMINATIVE_ENDINGS:
+                hit = self.by_fold.get(folded[:-cut] + ending)
+                if hit is not None:
+                    return hit, "swap"
         key = name_key(tokens)
         hit = self.by_key.get(key)
         if hit is None or len(key) < 3:

@@ -520,7 +520,7 @@ class Recognizer:
         # where a capital says little (sentence start, German nouns, all caps), a frequent
         # word is a common word that happens to name a town somewhere ("Tage", "Anfang")
         uninformative = t.initial or (lang or "") in NOUN_CAPITALISING or w.isupper()
-        if city and how == "key" and (hit.priority < _SMALL_TOWN or (uninformative and z >= 3.5)):
+        if city and how in ("key", "swap") and (hit.priority < _SMALL_TOWN or (uninformative and z >= 3.5)):
             return None
         if city and uninformative and z >= 3.5 and hit.priority < 1_000_000:
             return None

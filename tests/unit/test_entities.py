@@ -78,6 +78,19 @@ def test_a_country_before_a_first_name_and_surname_is_its_own_place(
     assert any(e.type == "LOC" and e.name == country for e in a.entities)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "place"),
+    [
+        ("Переговоры прошли вчера в Москве за закрытыми дверями.", "ru", "LOC:g524901"),
+        ("Delegace odjela včera z Prahy do Vídně.", "cs", "LOC:g3067696"),
+    ],
+)
+def test_a_case_ending_that_replaces_the_nominative_still_finds_the_city(
+    linker: EntityLinker, text: str, lang: str, place: str
+) -> None:
+    assert place in {e.id for e in linker(_article(text, lang, f"swap-{lang}")).entities}
+
+
 def test_an_organisation_word_keeps_a_country_inside_a_name(linker: EntityLinker) -> None:
     a = linker(_article("Wczoraj spółka Polska Grupa Energetyczna podała wyniki.", "pl", "pge"))
     assert [m.text for e in a.entities for m in e.mentions] == ["Polska Grupa Energetyczna"]
