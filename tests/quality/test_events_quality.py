@@ -44,6 +44,8 @@ def test_seed_events_are_the_gold_events(seeds: dict) -> None:  # type: ignore[t
 def test_seed_storylines_and_explanation(seeds: dict) -> None:  # type: ignore[type-arg]
     ev = seeds["events"]
     assert any({"000", "002"} <= set(s) for s in ev["storylines"])
+    # the Sochi meeting is not glued to the Beijing visits by the leader they share
+    assert ev["storylines_bcubed"]["f1"] >= MINIMUMS["seeds"]["storylines_f1"]
     joined = ev["joined_why"]
     assert set(joined) & {"001", "004"}, "no recorded reason for 001/004 joining"
     why = next(iter(joined.values()))
