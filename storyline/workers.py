@@ -16,8 +16,14 @@ otherwise spend in the parent).
 The workers are forked from the parent: they inherit the stages already built (and any
 model the parent has loaded) instead of building and loading their own, and they start
 in milliseconds. Fork needs a POSIX system; elsewhere the pipeline stays in one process.
-A worker that dies (killed, segfault) breaks the pool: the batches it had are run again
-in the parent and a new pool is started for the rest (a few times at most).
+A worker that dies (killed, segfault) breaks the pool. Each batch it took down is run
+again in a process of its own; if that dies too, the batch is halved and each half tried
+the same way, down to the one article that kills any process analysing it, which is
+quarantined ("the process analysing it died") while the rest of its batch goes on. So a
+native crash on one hostile input costs that input, never the run, and a worker killed
+from outside (the OOM killer, an operator) costs nothing: its batch succeeds on retry. A
+new pool is started for the rest of the run; after :data:`MAX_RESTARTS` deaths that
+retrying did not pin on an article, the run goes on in the parent alone.
 """
 
 from __future__ import annotations
@@ -48,7 +54,10 @@ log = logging.getLogger(__name__)
 Prepare = Callable[[Article], FoldedText]
 
 # the pool is given up (the run goes on in one process) after this many worker deaths
+# that no single article explains
 MAX_RESTARTS = 3
+# the stage name a quarantine carries when the process analysing the article died
+DIED = "worker"
 # a worker exits when its parent is gone (killed): checked this often, in seconds
 ORPHAN_CHECK_SECONDS = 1.0
 
@@ -138,42 +147,42 @@ class WorkerPool:
 
     :meth:`submit` hands a batch to the pool and returns a ticket; :meth:`result`
     waits for that batch's :class:`BatchResult`. If the pool broke (a worker died), the
-    batch is run here in the parent instead, and the next :meth:`submit` starts a new
-    pool — up to :data:`MAX_RESTARTS` times, then everything stays in the parent.
+    batch is run again in a process of its own, halved down to the article that kills
+    its process (quarantined), and the next :meth:`submit` starts a new pool — until
+    :data:`MAX_RESTARTS` deaths no article explains, then everything stays in the parent.
     """
 
     def __init__(self, stages: Sequence[Stage], workers: int, prepare: Prepare | None = None) -> None:
         self.stages = tuple(stages)
         self.workers = workers
         self.prepare = prepare
-        self.restarts = 0
-        self._executor: ProcessPoolExecutor | None = None
-        self._start()
+        self.unexplained_deaths = 0
+        self._executor: ProcessPoolExecutor | None = self._pool(workers)
+        log.info("started %d worker processes for %s", workers, ", ".join(stage.name for stage in self.stages))
 
-    def _start(self) -> None:
+    def _pool(self, workers: int) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("fork")
         # objects alive now are shared with the workers: frozen, a worker's garbage
         # collector does not write to them, so their pages stay shared (copy-on-write)
         gc.freeze()
         try:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers,
+            executor = ProcessPoolExecutor(
+                max_workers=workers,
                 mp_context=context,
                 initializer=_init_worker,
                 initargs=(self.stages, self.prepare, os.getpid()),
             )
             # with fork, every worker is started by the first submit, here: under the freeze
-            self._executor.submit(int).result()
+            executor.submit(int).result()
         finally:
             gc.unfreeze()
-        log.info("started %d worker processes for %s", self.workers, ", ".join(stage.name for stage in self.stages))
+        return executor
 
     def submit(self, batch: list[Article]) -> Future[bytes] | None:
         """Hand ``batch`` to a worker; ``None`` when the pool is gone (run it here)."""
-        if self._executor is None and self.restarts < MAX_RESTARTS:
-            self.restarts += 1
-            log.warning("restarting the worker pool (%d of %d)", self.restarts, MAX_RESTARTS)
-            self._start()
+        if self._executor is None and self.unexplained_deaths < MAX_RESTARTS:
+            log.warning("restarting the worker pool (%d deaths not pinned on an article)", self.unexplained_deaths)
+            self._executor = self._pool(self.workers)
         if self._executor is None:
             return None
         try:
@@ -194,12 +203,48 @@ class WorkerPool:
                 return _RESULT.decode(ticket.result())
             except (BrokenProcessPool, CancelledError):  # cancelled: dropped with a broken pool
                 self._broken()
-                log.warning("a worker process died; a batch of %d articles runs in the parent", len(batch))
+                log.warning("a worker process died; its batch of %d articles is run again on its own", len(batch))
+                result, culprits = self._isolated(batch)
+                if not culprits:
+                    self.unexplained_deaths += 1
+                return result
             except Exception as exc:  # noqa: BLE001 - not lost: the batch runs again here, failures isolated
                 # stage errors are caught per article inside the worker; this is the batch
                 # around them (e.g. a result that cannot be encoded)
                 log.warning("a worker failed on a batch of %d articles (%r); it runs in the parent", len(batch), exc)
         return run_batch(self.stages, batch, self.prepare)
+
+    def _isolated(self, batch: list[Article]) -> tuple[BatchResult, int]:
+        """``batch`` run in a process of its own, halved while that process dies; an
+        article that kills its process alone is quarantined. Returns the result and how
+        many articles were quarantined so."""
+        try:
+            payload = _ENCODER.encode(batch)
+        except (UnicodeEncodeError, msgspec.EncodeError):
+            return run_batch(self.stages, batch, self.prepare), 0  # cannot reach a process: here
+        executor = self._pool(1)
+        try:
+            return _RESULT.decode(executor.submit(_work, payload).result()), 0
+        except (BrokenProcessPool, CancelledError):
+            pass
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if len(batch) == 1:
+            article = batch[0]
+            log.error("the process analysing %s died twice: quarantined", article.source)
+            died = Quarantine(
+                source=article.source,
+                stage=DIED,
+                error="the process analysing this article died (a crash in native code, or killed)",
+                traceback="",
+                input_key=f"{article.source}#{article.content_hash}",
+                article_id=article.id,
+            )
+            return BatchResult(articles=[], quarantines=[(0, died)]), 1
+        half = len(batch) // 2
+        first, bad_first = self._isolated(batch[:half])
+        second, bad_second = self._isolated(batch[half:])
+        return _joined(first, second), bad_first + bad_second
 
     def _broken(self) -> None:
         """Drop a broken pool (its other workers are stopped and joined here)."""
@@ -211,6 +256,17 @@ class WorkerPool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=cancel)
             self._executor = None
+
+
+def _joined(a: BatchResult, b: BatchResult) -> BatchResult:
+    """Two halves of a batch as one result (``b``'s failures after ``a``'s)."""
+    shift = len(a.rejections) + len(a.quarantines)
+    return BatchResult(
+        articles=[*a.articles, *b.articles],
+        rejections=[*a.rejections, *((i + shift, x) for i, x in b.rejections)],
+        quarantines=[*a.quarantines, *((i + shift, x) for i, x in b.quarantines)],
+        folded=[*a.folded, *b.folded],
+    )
 
 
 def cpu_count() -> int:

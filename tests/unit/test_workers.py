@@ -40,14 +40,23 @@ class Shout(MapStage):
 
 
 class Mortal(MapStage):
-    """Pure, but kills the worker process that meets 'die' (in the parent it passes)."""
+    """Pure, but kills the worker process that meets 'die' (in the parent it passes):
+    every time (an input that crashes native code), or with a ``marker`` file only the
+    first time (a worker killed from outside)."""
 
     name = "mortal"
     parallel_safe = True
 
+    def __init__(self, marker: Path | None = None) -> None:
+        self.marker = marker
+
     def __call__(self, article: Article) -> Article:
         if "die" in article.raw and os.getpid() != PARENT:
-            os._exit(3)
+            if self.marker is None:
+                os._exit(3)
+            if not self.marker.exists():
+                self.marker.touch()
+                os._exit(3)
         return article
 
 
@@ -128,10 +137,19 @@ def test_a_failure_in_a_worker_quarantines_that_article_only() -> None:
     assert sum(isinstance(a, Article) for a in sink.items) == 22
 
 
-def test_a_dead_worker_loses_no_article(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_worker_killed_from_outside_loses_no_article(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
     odd = {9: "die"}
-    assert_workers_change_nothing(inputs(32, odd), extra=(Mortal(),))
+    assert_workers_change_nothing(inputs(32, odd), extra=(Mortal(tmp_path / "died-once"),))
     assert "worker process died" in caplog.text
+    assert not multiprocessing.active_children()
+
+
+def test_an_article_that_kills_every_process_is_quarantined_and_the_run_goes_on() -> None:
+    sink = run(inputs(32, {9: "die", 20: "boom"}), workers=2, extra=(Mortal(),))
+    bad = [x for x in sink.items if isinstance(x, Quarantine)]
+    assert sorted((q.source, q.stage) for q in bad) == [("boom 20.txt", "shout"), ("die 9.txt", "worker")]
+    assert "died" in next(q.error for q in bad if q.stage == "worker")
+    assert sum(isinstance(a, Article) for a in sink.items) == 30
     assert not multiprocessing.active_children()
 
 
