@@ -25,7 +25,7 @@ from storyline.cluster import Decision, EventState, Item, OnlineEventClusterer, 
 from storyline.config import Config
 from storyline.dedup import NearDuplicates, Translations, fingerprint
 from storyline.models import Article, Event, replace
-from storyline.represent import EntityFrequencies, Representer
+from storyline.represent import EntityFrequencies, Representation, Representer
 from storyline.store.events import DecisionRow
 from storyline.stories import StorySettings, link_stories
 
@@ -179,15 +179,48 @@ class EventClusterer:
         return next(iter(self.pipe([article], 1)))
 
     def pipe(self, articles: Iterable[Article], batch_size: int = 64) -> Iterator[Article]:
+        """Cluster a batch. If an article fails, the ones before it are saved and yielded
+        before the error is raised: the pipeline retries only the rest, so no article is
+        learned twice (:func:`storyline.pipeline.apply_stage`)."""
         batch = list(articles)
         if not batch:
-            return iter(())
+            return
         reps = self.representer.represent(batch)
         out: list[Article] = []
         touched: set[str] = set()
         decisions: list[tuple[Decision | None, Article, str]] = []
         merges: list[tuple[str, str]] = []
+        error: Exception | None = None
+        try:
+            self._cluster(batch, reps, out, touched, decisions, merges)
+        except Exception as exc:  # noqa: BLE001 - raised again below, once the done part is saved
+            error = exc
+        # an event merged away later in the batch: its articles follow to the survivor
+        final = []
+        for a in out:
+            current = self._current(a.event_id) if a.event_id else a.event_id
+            final.append(a if current == a.event_id else replace(a, event_id=current))
+        self._save(touched, decisions, merges)
+        self._forget()
+        yield from final
+        if error is not None:
+            raise error
+
+    def _cluster(
+        self,
+        batch: list[Article],
+        reps: list[Representation],
+        out: list[Article],
+        touched: set[str],
+        decisions: list[tuple[Decision | None, Article, str]],
+        merges: list[tuple[str, str]],
+    ) -> None:
+        """Each article to its event, in order; results appended to the lists given.
+
+        What reads only the article (its meeting report) is worked out before anything
+        is learned from it, so an article that fails there leaves no trace behind."""
         for article, rep in zip(batch, reps, strict=True):
+            report = meet.extract(article)
             item = Item.of(rep, article)
             for e in article.entities:
                 self.names[e.id] = better_name(self.names.get(e.id), e.name)
@@ -213,20 +246,11 @@ class EventClusterer:
                 self.reports.setdefault(d.event, []).extend(self.reports.pop(gone, []))
             self.event_of[article.id] = d.event
             self.translations.add(article, d.event, fp)
-            report = meet.extract(article)
             if report is not None:
                 self.reports.setdefault(d.event, []).append(report)
             touched.add(d.event)
             decisions.append((d, article, ""))
             out.append(replace(article, event_id=d.event, story_id=self._story_of(d.event)))
-        # an event merged away later in the batch: its articles follow to the survivor
-        final = []
-        for a in out:
-            current = self._current(a.event_id) if a.event_id else a.event_id
-            final.append(a if current == a.event_id else replace(a, event_id=current))
-        self._save(touched, decisions, merges)
-        self._forget()
-        return iter(final)
 
     def _save(
         self, touched: set[str], decisions: list[tuple[Decision | None, Article, str]], merges: list[tuple[str, str]]

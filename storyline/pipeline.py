@@ -116,18 +116,25 @@ def apply_stage(stage: Stage, batch: list[Article]) -> tuple[list[Article], list
     """Run one stage on a batch; isolate failures to the articles that cause them.
 
     A stage rejects an article on purpose by raising :class:`RejectedInput`; anything
-    else it raises quarantines the article.
+    else it raises quarantines the article. What the stage yielded before it failed is
+    kept, and only the rest is retried one by one: a stateful stage (the entity linker
+    counting names into its knowledge base) must not see an article twice.
     """
+    out: list[Article] = []
     try:
-        out = list(stage.pipe(batch, batch_size=len(batch) or 1))
-        if len(out) != len(batch):
-            raise RuntimeError(f"stage {stage.name} returned {len(out)} of {len(batch)}")
-        return out, []
+        for article in stage.pipe(batch, batch_size=len(batch) or 1):
+            out.append(article)
     except Exception:  # noqa: BLE001 - retried one by one below, failures quarantined
-        log.debug("stage %s failed on a batch; retrying one by one", stage.name)
-    good: list[Article] = []
+        log.debug("stage %s failed on a batch after %d articles; retrying the rest one by one", stage.name, len(out))
+    else:
+        if len(out) == len(batch):
+            return out, []
+        log.warning("stage %s returned %d of %d articles; retrying them one by one", stage.name, len(out), len(batch))
+        out = []  # which ones it dropped is unknown: all again
+    done = min(len(out), len(batch))
+    good: list[Article] = out[:done]
     bad: list[Quarantine | Rejection] = []
-    for article in batch:
+    for article in batch[done:]:
         try:
             good.append(stage(article))
         except RejectedInput as exc:

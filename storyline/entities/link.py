@@ -335,9 +335,20 @@ class EntityLinker:
         return out
 
     def pipe(self, articles: Iterable[Article], batch_size: int = 64) -> Iterator[Article]:
-        done = [self._analyse(a) for a in articles]
+        """Link a batch. If an article fails, the ones before it are flushed and yielded
+        before the error is raised: the pipeline retries only the rest, so no article's
+        names are counted into the knowledge base twice."""
+        done: list[Article] = []
+        error: Exception | None = None
+        try:
+            for article in articles:
+                done.append(self._analyse(article))
+        except Exception as exc:  # noqa: BLE001 - raised again below, once the done part is flushed
+            error = exc
         self.flush()
         yield from done
+        if error is not None:
+            raise error
 
     def _analyse(self, article: Article) -> Article:
         lang = article.language or article.language_hint

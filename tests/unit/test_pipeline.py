@@ -100,3 +100,28 @@ def test_identical_inputs_in_one_file_each_stay_on_record_across_batches() -> No
     assert len(set(keys)) == 2  # distinct keys: neither overwrites the other
     again = Pipeline([Upper()], batch_size=1).run(lines, sink)
     assert (again.stored, again.rejected) == (0, 3) and len(sink.items) == 3
+
+
+class Tally(MapStage):
+    """Stateful: counts each article it analyses (as the entity linker counts names); fails on 'boom'."""
+
+    name = "tally"
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, article: Article) -> Article:
+        if "boom" in article.raw:
+            raise ZeroDivisionError("boom")
+        self.counts[article.id] = self.counts.get(article.id, 0) + 1
+        return article
+
+
+def test_a_failure_inside_a_batch_does_not_run_the_articles_before_it_twice() -> None:
+    tally = Tally()
+    sink = ListSink()
+    inputs: list[Item] = [art(f"a{i}") for i in range(3)] + [art("boom")] + [art(f"b{i}") for i in range(3)]
+    summary = Pipeline([tally], batch_size=7).run(inputs, sink)
+    assert summary.reconciles and summary.quarantined == 1
+    assert tally.counts == {a: 1 for a in ("a0", "a1", "a2", "b0", "b1", "b2")}
+    assert [i.id for i in sink.items if isinstance(i, Article)] == ["a0", "a1", "a2", "b0", "b1", "b2"]

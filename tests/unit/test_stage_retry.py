@@ -1,0 +1,66 @@
+"""A stateful stage that fails inside a batch: the articles before the failure are kept,
+only the rest is retried one by one, and no article is counted or clustered twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline import meetings
+from storyline.config import Config
+from storyline.entities import EntityLinker
+from storyline.events import EventClusterer
+from storyline.models import Article, Quarantine
+from storyline.pipeline import apply_stage
+from storyline.represent import Representer
+from storyline.store import open_store
+from tests.unit.test_stories import ARTICLES, HashEmbedder
+
+
+def _plain(ident: str, text: str) -> Article:
+    return Article(id=ident, content_hash=ident, source=f"{ident}.txt", raw=text, text=text, language="en")
+
+
+def test_the_linker_counts_each_article_once_when_one_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    linker = EntityLinker(Config.load(), None)
+    analyse = linker._analyse
+
+    def fragile(article: Article) -> Article:
+        if article.id == "bad":
+            raise ValueError("broken page")
+        return analyse(article)
+
+    monkeypatch.setattr(linker, "_analyse", fragile)
+    batch = [
+        _plain("one", "Yesterday Olga Brenner opened the harbour in Lisbon."),
+        _plain("bad", "Olga Brenner again."),
+        _plain("two", "Later Olga Brenner spoke in Porto about the harbour."),
+    ]
+    good, bad = apply_stage(linker, batch)
+    assert [a.id for a in good] == ["one", "two"]
+    assert [(x.source, x.stage) for x in bad if isinstance(x, Quarantine)] == [("bad.txt", "entities")]
+    brenner = next(e for e in good[0].entities if e.type == "PER")
+    assert linker.kb.entities[brenner.id].articles == 2  # not 3: "one" was not analysed twice
+
+
+def test_the_event_stage_clusters_each_article_once_when_one_fails(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    store = open_store(tmp_path / "e.db")
+    stage = EventClusterer(Config.load(), store, representer=Representer(HashEmbedder()))
+    original = meetings.extract
+
+    def fragile(article: Article) -> meetings.ArticleMeeting | None:
+        if article.id == "c":
+            raise ValueError("broken page")
+        return original(article)
+
+    monkeypatch.setattr(meetings, "extract", fragile)
+    good, bad = apply_stage(stage, list(ARTICLES))
+    assert [a.id for a in good] == ["a", "b", "d"]
+    assert [x.source for x in bad] == ["/in/c.txt"]
+    # a and b once each (not again on the retry), c not at all (it failed before anything was learned)
+    assert sum(ev.n for ev in stage.clusterer.events.values()) == 3
+    assert good[0].event_id == good[1].event_id
+    store.close()
