@@ -13,10 +13,12 @@ where ``idf`` is an *event-level* inverse document frequency, ``log((1 + N) / (1
 over the N events seen so far (no +1 floor), ``p`` a fitted power (< 1: it tempers the
 idf, because the names that tell a storyline — Egypt, Mubarak, Tahrir — recur in many of
 its events and must not weigh less than a stray name), and ``m`` the mean event
-centroid (what all news shares). An entity in nearly every event — the president every
-article of a corpus mentions, the site name on every page of an outlet — weighs next to
-nothing, so it can neither glue unrelated storylines together nor make one; a name only
-one event has (``df`` 1) is no evidence of a link and is left out of both sides.
+centroid (what all news shares). An entity in every event — the president every
+article of a corpus mentions, the site name on every page of an outlet — weighs nothing,
+so it can neither glue unrelated storylines together nor make one; the commoner a name,
+the less it weighs, mildly with the fitted power 0.1 (of 2000 events, a name in 1999 of
+them weighs 0.4 of one in two, a name in half of them 0.8); a name only one event has
+(``df`` 1) is no evidence of a link and is left out of both sides.
 
 Events are taken in date order; each joins the best storyline active within
 ``gap_days`` if the score reaches ``threshold``, else it starts a new one (an event whose
