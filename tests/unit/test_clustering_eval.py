@@ -1,8 +1,12 @@
-"""The per-topic table of the storyline clustering evaluation (hand-made labels)."""
+"""The per-topic table of the storyline clustering evaluation and the BERTopic baseline (hand-made data)."""
 
 from __future__ import annotations
 
-from storyline.evaluate.clustering import per_topic
+import numpy as np
+import pytest
+
+from storyline.evaluate.clustering import bertopic_baseline, per_topic
+from storyline.models import Article
 
 
 def test_per_topic_says_how_whole_and_how_pure_each_topic_stays() -> None:
@@ -18,3 +22,22 @@ def test_per_topic_says_how_whole_and_how_pure_each_topic_stays() -> None:
 def test_a_document_without_a_storyline_counts_alone() -> None:
     table = per_topic({}, {"x": "t", "y": "t"})
     assert table["t"]["storylines"] == 2 and table["t"]["in_main_storyline"] == 0.5
+
+
+@pytest.mark.slow
+def test_bertopic_baseline_finds_well_separated_topics() -> None:
+    """Three topics whose embeddings sit apart: BERTopic over them recovers the topics."""
+    pytest.importorskip("bertopic", reason="the BERTopic baseline needs pip install 'storyline[baselines]'")
+    rng = np.random.default_rng(0)
+    words = {"ferry": "harbour ferry crossing", "concert": "orchestra concert hall", "harvest": "farm grain harvest"}
+    articles, vectors, gold = [], [], {}
+    for k, (topic, text) in enumerate(words.items()):
+        centre = np.zeros(32)
+        centre[k * 8] = 1.0
+        for i in range(40):
+            ident = f"{topic}-{i}"
+            articles.append(Article(id=ident, content_hash=ident, source=ident, raw=text, text=f"{text} {i}"))
+            vectors.append(centre + rng.normal(0, 0.05, 32))
+            gold[ident] = topic
+    result = bertopic_baseline(articles, vectors, gold)
+    assert result["f1"] > 0.9, result
