@@ -225,8 +225,8 @@ class WorkerPool:
         executor = self._pool(1)
         try:
             return _RESULT.decode(executor.submit(_work, payload).result()), 0
-        except (BrokenProcessPool, CancelledError):
-            pass
+        except (BrokenProcessPool, CancelledError) as exc:
+            death = f"{type(exc).__name__}: {exc}"
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
         if len(batch) == 1:
@@ -236,7 +236,8 @@ class WorkerPool:
                 source=article.source,
                 stage=DIED,
                 error="the process analysing this article died (a crash in native code, or killed)",
-                traceback="",
+                traceback=f"{death} (twice: in the worker pool, then alone; stages: "
+                f"{', '.join(stage.name for stage in self.stages)})",
                 input_key=f"{article.source}#{article.content_hash}",
                 article_id=article.id,
             )
