@@ -4,7 +4,8 @@ Order of trust: metadata (feed, HTML meta, WARC header, sidecar — filled by in
 then the text ("date 2023-09", "Published: 15.09.2023", a dateline at the very top),
 then the URL ("/2023/09/15/"). A date in the future (beyond a small clock-skew
 allowance) or before ``min_year`` is not used: the reason is recorded in
-``published_source`` as ``rejected:future`` / ``rejected:absurd`` and the next
+``published_source`` as ``rejected:future`` / ``rejected:absurd`` (``rejected:placeholder``
+for 1970-01-01 and the like, which systems write when they have no date) and the next
 source is tried; when one is found the source reads e.g. ``url;rejected:future``.
 """
 
@@ -77,10 +78,18 @@ def _format(date: dt.date, precision: Precision) -> str:
     return f"{date.year:04d}"
 
 
+#: what systems write when they have no date: Unix time 0 and the zero dates of
+#: spreadsheets and databases. No news is dated so; taken as a date, such an article
+#: would sit decades away from its story.
+PLACEHOLDER_DATES = frozenset({dt.date(1970, 1, 1), dt.date(1900, 1, 1), dt.date(1899, 12, 30)})
+
+
 def check(date: dt.date, today: dt.date, *, max_future_days: int, min_year: int) -> str | None:
     """Why ``date`` cannot be a publication date, or None when it can."""
     if date > today + dt.timedelta(days=max_future_days):
         return "future"
+    if date in PLACEHOLDER_DATES:
+        return "placeholder"
     if date.year < min_year:
         return "absurd"
     return None

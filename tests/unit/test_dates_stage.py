@@ -65,6 +65,13 @@ def test_absurd_publication_date_is_refused() -> None:
     assert (out.published, out.published_source) == (None, "rejected:absurd")
 
 
+@pytest.mark.parametrize("placeholder", ["1970-01-01", "1970-01-01T00:00:00Z", "1900-01-01"])
+def test_a_placeholder_publication_date_is_refused_and_falls_back(placeholder: str) -> None:
+    out = _stage()(_article("Nothing dated here.", published=placeholder, language="en",
+                            url="https://news.example/2024/02/03/story"))
+    assert (out.published, out.published_source) == ("2024-02-03", "url;rejected:placeholder")
+
+
 def test_a_dateline_at_the_top_becomes_the_publication_date() -> None:
     out = _stage()(_article("VIENNA, 4 March 2024 - The court ruled; yesterday it met again.", language="en"))
     assert (out.published, out.published_source) == ("2024-03-04", "text")
