@@ -391,17 +391,17 @@ class EventsTables:
         The JSON record is rewritten too, so an exported article carries the same links
         as the columns — in SQL (``json_set`` on the one key), not by decoding and
         re-encoding every article in Python, which cost more than the linking itself.
-        Returns how many articles changed.
+        Returns how many articles changed (the statements' own count: ``total_changes``
+        would add the rows the search index's update trigger writes).
         """
-        before = self.db.total_changes
         with self.db:
-            self.db.executemany(
+            cur = self.db.executemany(
                 "UPDATE articles SET story_id = ?1,"
                 " record = CAST(json_set(CAST(record AS TEXT), '$.story_id', ?1) AS BLOB)"
                 " WHERE event_id = ?2 AND story_id IS NOT ?1",
                 [(story_id, event_id) for event_id, story_id in story_of.items()],
             )
-        return self.db.total_changes - before
+        return cur.rowcount
 
     def set_events_meta(self, key: str, value: bytes) -> None:
         """Keep a piece of the events stage's state (e.g. entity frequencies) between runs."""

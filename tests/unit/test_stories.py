@@ -134,6 +134,21 @@ def test_merged_event_id_still_resolves(tmp_path: Path) -> None:
     store.close()
 
 
+def test_set_article_stories_counts_the_articles_it_changed(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    run(db, ARTICLES)
+    store = open_store(db)
+    a = store.article("a")
+    assert a is not None and a.event_id
+    store.ensure_search_index()  # nothing pending: the update trigger queues the two again
+    # the event of "a" and "b": two articles, not the rows the search index's trigger writes
+    assert store.set_article_stories({a.event_id: "st-other"}) == 2
+    assert store.set_article_stories({a.event_id: "st-other"}) == 0  # already so
+    b = store.article("b")  # the stored record (what export writes) names the storyline
+    assert b is not None and b.story_id == "st-other"
+    store.close()
+
+
 def state(id_: str, ents: dict[str, float], day: int, vec: list[float], published: bool = True) -> EventState:
     """An event of one article dated ``day`` (published that day unless ``published`` is false)."""
     seen = iso_day(day) if published else None
