@@ -227,6 +227,10 @@ class WorkerPool:
             return _RESULT.decode(executor.submit(_work, payload).result()), 0
         except (BrokenProcessPool, CancelledError) as exc:
             death = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # noqa: BLE001 - as in result(): the batch runs here, failures isolated
+            log.warning("a batch of %d articles failed in a process of its own (%r); it runs in the parent",
+                        len(batch), exc)
+            return run_batch(self.stages, batch, self.prepare), 0
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
         if len(batch) == 1:

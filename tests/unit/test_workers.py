@@ -153,6 +153,32 @@ def test_an_article_that_kills_every_process_is_quarantined_and_the_run_goes_on(
     assert not multiprocessing.active_children()
 
 
+class Unsendable(MapStage):
+    """Kills the first worker that meets 'die'; in any other worker process it makes a
+    text that cannot be sent back (a lone surrogate); in the parent it passes."""
+
+    name = "unsendable"
+    parallel_safe = True
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __call__(self, article: Article) -> Article:
+        if "die" in article.raw and os.getpid() != PARENT:
+            if not self.marker.exists():
+                self.marker.touch()
+                os._exit(3)
+            return replace(article, text="\ud800")
+        return article
+
+
+def test_a_batch_rerun_after_a_death_that_fails_otherwise_runs_in_the_parent(tmp_path: Path) -> None:
+    sink = run(inputs(16, {5: "die"}), workers=2, extra=(Unsendable(tmp_path / "died-once"),))
+    assert not any(isinstance(x, Quarantine) for x in sink.items)
+    assert sum(isinstance(a, Article) for a in sink.items) == 16
+    assert not multiprocessing.active_children()
+
+
 def test_a_small_run_stays_in_process() -> None:
     sink = run(inputs(12), workers=2, parallel_from=256)
     assert {a.author for a in sink.items if isinstance(a, Article)} == {f"{PARENT}@{PARENT}"}
