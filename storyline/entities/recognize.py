@@ -540,10 +540,14 @@ class Recognizer:
         prev_adjective = (
             i > 0 and t.gap in _SPACE and not tokens[i - 1].initial and _adjective(tokens[i - 1].text, ctx.adjectives)
         )
-        if hit.priority < 10**12 and not self._country_before_name(ctx, i, hit) and (
-            self._name_neighbour(ctx, i + 1, i)
-            or (city and how != "key" and self._name_neighbour(ctx, i - 1, i))
-            or prev_adjective
+        if (
+            hit.priority < 10**12
+            and (
+                self._name_neighbour(ctx, i + 1, i)
+                or (city and how != "key" and self._name_neighbour(ctx, i - 1, i))
+                or prev_adjective
+            )
+            and not self._country_before_name(ctx, i, hit)  # only asked when a name is next to it
         ):
             return None  # "Vladimirs Putins", "Asia Bibi", "Irlandii Północnej": part of a longer name
         return hit
