@@ -388,6 +388,27 @@ class StoryLinker:
             found.extend(self._keys[int(k)] for k in hits.keys if int(k) in self._keys)
         return [s for s in dict.fromkeys(found) if s != exclude and s in self.stories]
 
+    def _best(
+        self,
+        weighted: tuple[dict[str, float], float],
+        vec: np.ndarray,
+        first: int | None,
+        last: int | None,
+        exclude: str | None = None,
+    ) -> tuple[float, str] | None:
+        """The best-scoring candidate storyline for ``weighted`` (an idf-weighted profile
+        and its norm) and ``vec`` spanning days ``first``..``last``, among those within
+        the gap: (score, id), ties to the greater id; None when there is none."""
+        best: tuple[float, str] | None = None
+        for sid in self._candidates(weighted[0], vec, exclude=exclude):
+            st = self.stories[sid]
+            if not self._within_gap(first, last, st):
+                continue
+            s = self._score(weighted, vec, st)
+            if best is None or (s, sid) > best:
+                best = (s, sid)
+        return best
+
     # -- linking --------------------------------------------------------------
     def learn_one(self, ev: EventState) -> str:
         """Put event ``ev`` into a storyline; return the storyline id."""
@@ -399,14 +420,7 @@ class StoryLinker:
         day = event_day(ev)
         vec = ev.centroid()
         weighted = self._weighted(profile)
-        best: tuple[float, str] | None = None
-        for sid in self._candidates(weighted[0], vec):
-            st = self.stories[sid]
-            if not self._within_gap(day, day, st):
-                continue
-            s = self._score(weighted, vec, st)
-            if best is None or (s, sid) > best:
-                best = (s, sid)
+        best = self._best(weighted, vec, day, day)
         if best is not None and best[0] >= self.threshold:
             st = self.stories[best[1]]
         else:
@@ -435,16 +449,7 @@ class StoryLinker:
     def _best_partner(self, sid: str) -> tuple[float, str] | None:
         st = self.stories[sid]
         vec = np.asarray(st.vsum, dtype=np.float32) / max(len(st.events), 1)
-        weighted = self._story_weighted(st)
-        best: tuple[float, str] | None = None
-        for other in self._candidates(weighted[0], vec, exclude=sid):
-            ot = self.stories[other]
-            if not self._within_gap(st.first_day, st.last_day, ot):
-                continue
-            s = self._score(weighted, vec, ot)
-            if best is None or (s, other) > best:
-                best = (s, other)
-        return best
+        return self._best(self._story_weighted(st), vec, st.first_day, st.last_day, exclude=sid)
 
     def merge_pass(self, only: Iterable[str] | None = None) -> list[tuple[str, str, float]]:
         """Join storylines whose profiles agree (score ≥ ``merge_threshold``), the most
@@ -500,7 +505,6 @@ class StoryLinker:
         self._index(a)
         return a, b
 
-
     def refine(self, events: Iterable[EventState]) -> list[tuple[str, str, str]]:
         """One k-means-like pass over ``events`` (the run's, in date order): each event is
         scored against its storyline without itself and against the other candidates, with
@@ -525,27 +529,19 @@ class StoryLinker:
             if not weighted[1]:
                 continue
             vec = ev.centroid()
-            rest = {e: w - profile.get(e, 0.0) for e, w in st.entities.items()}
+            rest = {e: r for e, w in st.entities.items() if (r := w - profile.get(e, 0.0)) > 1e-9}
             rest_vsum = (np.asarray(st.vsum, dtype=np.float32) - vec).tolist() if st.vsum else []
-            own = self._score_with(weighted, vec, self._weighted({e: w for e, w in rest.items() if w > 1e-9}),
-                                   rest_vsum, len(st.events) - 1)
-            first = last = event_day(ev)
-            best: tuple[float, str] | None = None
-            for other in self._candidates(weighted[0], vec, exclude=st.id):
-                ot = self.stories[other]
-                if not self._within_gap(first, last, ot):
-                    continue
-                s = self._score(weighted, vec, ot)
-                if best is None or (s, other) > best:
-                    best = (s, other)
+            own = self._score_with(weighted, vec, self._weighted(rest), rest_vsum, len(st.events) - 1)
+            day = event_day(ev)
+            best = self._best(weighted, vec, day, day, exclude=st.id)
             if best is None or best[0] < max(self.threshold, own + self.move_margin):
                 continue
-            st.entities = {e: w for e, w in rest.items() if w > 1e-9}
+            st.entities = rest
             st.vsum = rest_vsum
             st.events.remove(ev.id)
             self._index(st)
             target = self.stories[best[1]]
-            self._add(target, ev, profile, first)
+            self._add(target, ev, profile, day)
             self.story_of_event[ev.id] = target.id
             moves.append((ev.id, st.id, target.id))
         log.debug("refinement moved %d events", len(moves))
