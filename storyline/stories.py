@@ -16,9 +16,10 @@ its events and must not weigh less than a stray name), and ``m`` the mean event
 centroid (what all news shares). An entity in every event — the president every
 article of a corpus mentions, the site name on every page of an outlet — weighs nothing,
 so it can neither glue unrelated storylines together nor make one; the commoner a name,
-the less it weighs, mildly with the fitted power 0.1 (of 2000 events, a name in 1999 of
-them weighs 0.4 of one in two, a name in half of them 0.8); a name only one event has
-(``df`` 1) is no evidence of a link and is left out of both sides.
+the less it weighs, mildly with a power as low as 0.1 (the fitted one when this was
+written: of 2000 events, a name in 1999 of them then weighs 0.4 of a name in two of them,
+a name in half of them 0.8); a name only one event has (``df`` 1) is no evidence of a
+link and is left out of both sides.
 
 Events are taken in date order; each joins the best storyline active within
 ``gap_days`` if the score reaches ``threshold``, else it starts a new one (an event whose
@@ -216,7 +217,8 @@ def event_profile(ev: EventState, n: int, frequencies: EventFrequencies) -> dict
 
 class StoryLinker:
     """Online linking of events into storylines (river-style ``learn_one``), and the
-    merge pass (:meth:`merge_pass`) run at the end of a run."""
+    merge pass (:meth:`merge_pass`) and refinement pass (:meth:`refine`) run at the end
+    of a run."""
 
     def __init__(
         self,
@@ -578,7 +580,8 @@ _enc = msgspec.msgpack.Encoder()
 
 def link_stories(store: object, settings: StorySettings) -> int:
     """Put every stored event not yet in a storyline into one, then merge the storylines
-    that now agree; return how many events were linked.
+    that now agree and move the run's events that another storyline fits better; return
+    how many events were linked.
 
     Runs at the end of a run (the pipeline's ``finish``): an event's key actors are then
     known from all the articles the run brought it.
