@@ -156,9 +156,17 @@ class WorkerPool:
         self.stages = tuple(stages)
         self.workers = workers
         self.prepare = prepare
-        self.unexplained_deaths = 0
         self._executor: ProcessPoolExecutor | None = self._pool(workers)
+        self._generation = 0  # which pool is running: 0 the first, 1 the first restart, ...
+        self._pool_of: dict[Future[bytes], int] = {}  # a ticket's pool, until its result is taken
+        self._deaths: dict[int, bool] = {}  # each pool that died: whether an article explained it
         log.info("started %d worker processes for %s", workers, ", ".join(stage.name for stage in self.stages))
+
+    @property
+    def unexplained_deaths(self) -> int:
+        """Pools that died with no article found to kill its process (one per pool, however
+        many batches it had in flight)."""
+        return sum(not explained for explained in self._deaths.values())
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("fork")
@@ -183,6 +191,7 @@ class WorkerPool:
         if self._executor is None and self.unexplained_deaths < MAX_RESTARTS:
             log.warning("restarting the worker pool (%d deaths not pinned on an article)", self.unexplained_deaths)
             self._executor = self._pool(self.workers)
+            self._generation += 1
         if self._executor is None:
             return None
         try:
@@ -191,22 +200,27 @@ class WorkerPool:
             log.warning("a batch cannot be sent to a worker (%s); it runs in the parent", exc)
             return None
         try:
-            return self._executor.submit(_work, payload)
+            ticket = self._executor.submit(_work, payload)
         except BrokenProcessPool:
             self._broken()
             return None
+        self._pool_of[ticket] = self._generation
+        return ticket
 
     def result(self, ticket: Future[bytes] | None, batch: list[Article]) -> BatchResult:
         """The result for ``batch`` (submitted as ``ticket``), from its worker or from here."""
         if ticket is not None:
+            pool = self._pool_of.pop(ticket, self._generation)
             try:
                 return _RESULT.decode(ticket.result())
             except (BrokenProcessPool, CancelledError):  # cancelled: dropped with a broken pool
-                self._broken()
+                if pool == self._generation:
+                    # the pool running now died; a ticket of a pool already replaced must not
+                    # take its healthy successor down with it
+                    self._broken()
                 log.warning("a worker process died; its batch of %d articles is run again on its own", len(batch))
                 result, culprits = self._isolated(batch)
-                if not culprits:
-                    self.unexplained_deaths += 1
+                self._deaths[pool] = self._deaths.get(pool, False) or culprits > 0
                 return result
             except Exception as exc:  # noqa: BLE001 - not lost: the batch runs again here, failures isolated
                 # stage errors are caught per article inside the worker; this is the batch

@@ -153,6 +153,17 @@ def test_an_article_that_kills_every_process_is_quarantined_and_the_run_goes_on(
     assert not multiprocessing.active_children()
 
 
+def test_one_hostile_article_does_not_cost_the_pool(caplog: pytest.LogCaptureFixture) -> None:
+    """The batches in flight when a worker died are re-run too, but the death is one, and
+    an article explains it: the new pool runs the rest of the run, not the parent alone."""
+    sink = run(inputs(64, {9: "die"}), workers=2, extra=(Mortal(),))
+    done = [a for a in sink.items if isinstance(a, Article)]
+    assert len(done) == 63
+    assert all(int(a.author.split("@")[0]) != PARENT for a in done[-24:] if a.author)
+    assert caplog.text.count("restarting the worker pool") == 1
+    assert not multiprocessing.active_children()
+
+
 class Unsendable(MapStage):
     """Kills the first worker that meets 'die'; in any other worker process it makes a
     text that cannot be sent back (a lone surrogate); in the parent it passes."""
