@@ -195,6 +195,9 @@ class EventClusterer:
             self._cluster(batch, reps, out, touched, decisions, merges)
         except Exception as exc:  # noqa: BLE001 - raised again below, once the done part is saved
             error = exc
+            # the batch's entities were all counted when it was represented: the articles
+            # not clustered are counted again when the pipeline retries them
+            self._unobserve(batch[len(out):])
         # an event merged away later in the batch: its articles follow to the survivor
         final = []
         for a in out:
@@ -205,6 +208,17 @@ class EventClusterer:
         yield from final
         if error is not None:
             raise error
+
+    def _unobserve(self, articles: list[Article]) -> None:
+        """Take ``articles`` out of the entity frequencies (the inverse of observing them)."""
+        freq = self.frequencies
+        for article in articles:
+            freq.documents -= 1
+            for e in {e.id for e in article.entities}:
+                if freq.counts[e] > 1:
+                    freq.counts[e] -= 1
+                else:
+                    freq.counts.pop(e, None)
 
     def _cluster(
         self,

@@ -62,5 +62,6 @@ def test_the_event_stage_clusters_each_article_once_when_one_fails(
     assert [x.source for x in bad] == ["/in/c.txt"]
     # a and b once each (not again on the retry), c not at all (it failed before anything was learned)
     assert sum(ev.n for ev in stage.clusterer.events.values()) == 3
+    assert stage.frequencies.documents == 3  # nor are c and d counted twice into the entity frequencies
     assert good[0].event_id == good[1].event_id
     store.close()
