@@ -605,10 +605,14 @@ def link_stories(store: object, settings: StorySettings) -> int:
     todo = [ev_dec.decode(blob) for _, blob in store.events_without_story()]
     if not todo:
         return 0
-    # only storylines still open when the run's first dated event happened can take events
+    # only storylines still open when the run's first dated event happened can take events;
+    # an undated event is news of the run (or, in a run of undated events only, of the
+    # store's latest day): it is offered those storylines too, not every one ever stored,
+    # so the start-up cost does not grow with the store
     days = [d for d in (event_day(ev) for ev in todo) if d is not None]
-    undated = len(days) < len(todo)
-    since = None if undated or not days else iso_day(min(days) - settings.gap_days)
+    latest = day_number(store.latest_story_day()) if not days else None
+    first = min(days) if days else latest
+    since = iso_day(first - settings.gap_days) if first is not None else None
     dec = msgspec.msgpack.Decoder(StoryState)
     linker.load(dec.decode(blob) for _, blob in store.story_states(since))
     touched: set[str] = set()

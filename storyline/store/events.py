@@ -650,6 +650,11 @@ class EventsTables:
             rows = self.db.execute("SELECT id, state FROM stories WHERE state IS NOT NULL")
         return [(str(i), bytes(s)) for i, s in rows]
 
+    def latest_story_day(self) -> str | None:
+        """The last day any stored storyline reaches (``None``: no dated storyline)."""
+        row = self.db.execute("SELECT MAX(end) FROM stories").fetchone()
+        return str(row[0]) if row and row[0] else None
+
     def events_without_story(self) -> list[tuple[str, bytes]]:
         """Events not yet in a storyline, in date order, with their clusterer state."""
         rows = self.db.execute(

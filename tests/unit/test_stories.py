@@ -325,3 +325,35 @@ def test_refinement_leaves_an_event_that_fits_both_storylines_about_equally() ->
     assert linker.refine([*left, *right]) == [] and linker.story_of("l2") == "st-l"
     eager = linker_with({"st-l": left, "st-r": right}, long_before(day), margin=0.0)
     assert eager.refine([*left, *right]) == [("l2", "st-l", "st-r")]
+
+
+def test_an_undated_event_is_offered_the_storylines_of_its_run_not_every_one_stored(tmp_path: Path) -> None:
+    """A later run with an undated event loads only the storylines open in the run's
+    window, not the store's whole history (the start-up cost must not grow with it)."""
+    from storyline.stories import StorySettings, link_stories
+
+    store = open_store(tmp_path / "u.db")
+    day = 738000
+
+    def save(evs: list[EventState]) -> None:
+        from storyline.events import card
+
+        store.save_events(((card(ev), ev.n, msgspec.msgpack.encode(ev)) for ev in evs), {})
+
+    settings = StorySettings(threshold=0.3, merge_threshold=1.01, entity_weight=1.0)
+    save([state("old", {"p": 1.0, "q": 1.0}, day - 2000, [1.0, 0.0])])
+    link_stories(store, settings)
+    save([state("new", {"p": 1.0, "q": 1.0}, day, [1.0, 0.0]), state("odd", {"p": 1.0}, day, [1.0, 0.0], False)])
+    asked: list[str | None] = []
+    states = store.story_states
+    store.story_states = lambda since=None: asked.append(since) or states(since)  # type: ignore[method-assign]
+    link_stories(store, settings)
+    assert asked == [iso_day(day - settings.gap_days)]  # not None: the years-old storyline stays unread
+    stories = {e: store.event(e).story_id for e in ("old", "new", "odd")}  # type: ignore[union-attr]
+    assert stories["new"] != stories["old"]
+    # a run of undated events only: the storylines open at the store's latest day
+    save([state("lone", {"q": 1.0}, day, [1.0, 0.0], False)])
+    link_stories(store, settings)
+    assert store.latest_story_day() == iso_day(day)
+    assert asked[-1] == iso_day(day - settings.gap_days)
+    store.close()
