@@ -78,10 +78,10 @@ def _format(date: dt.date, precision: Precision) -> str:
     return f"{date.year:04d}"
 
 
-#: what systems write when they have no date: Unix time 0 and the zero dates of
-#: spreadsheets and databases. No news is dated so; taken as a date, such an article
-#: would sit decades away from its story.
-PLACEHOLDER_DATES = frozenset({dt.date(1970, 1, 1), dt.date(1900, 1, 1), dt.date(1899, 12, 30)})
+#: what systems write when they have no date: Unix time 0 and the zero date of
+#: spreadsheets and databases (1899-12-30, the other one, is already before ``min_year``).
+#: No news is dated so; taken as a date, such an article would sit decades from its story.
+PLACEHOLDER_DATES = frozenset({dt.date(1970, 1, 1), dt.date(1900, 1, 1)})
 
 
 def check(date: dt.date, today: dt.date, *, max_future_days: int, min_year: int) -> str | None:
