@@ -192,6 +192,8 @@ class Gazetteer:
             if len(last) - cut < 4 or last[-cut] not in _ENDING_LETTERS:
                 break
             for ending in _NOMINATIVE_ENDINGS:
+                if cut == 1 and ending == last[-1]:
+                    continue  # the spelling as written, looked up above
                 hit = self.by_fold.get(folded[:-cut] + ending)
                 if hit is not None:
                     return hit, "swap"
