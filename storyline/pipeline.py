@@ -116,9 +116,10 @@ def apply_stage(stage: Stage, batch: list[Article]) -> tuple[list[Article], list
     """Run one stage on a batch; isolate failures to the articles that cause them.
 
     A stage rejects an article on purpose by raising :class:`RejectedInput`; anything
-    else it raises quarantines the article. What the stage yielded before it failed is
-    kept, and only the rest is retried one by one: a stateful stage (the entity linker
-    counting names into its knowledge base) must not see an article twice.
+    else it raises quarantines the article. What the stage yielded before it failed, or
+    all it returned when it returned too few, is kept, and only the rest is retried one
+    by one: a stateful stage (the entity linker counting names into its knowledge base)
+    must not see an article twice.
     """
     out: list[Article] = []
     try:
@@ -129,12 +130,22 @@ def apply_stage(stage: Stage, batch: list[Article]) -> tuple[list[Article], list
     else:
         if len(out) == len(batch):
             return out, []
-        log.warning("stage %s returned %d of %d articles; retrying them one by one", stage.name, len(out), len(batch))
-        out = []  # which ones it dropped is unknown: all again
-    done = min(len(out), len(batch))
-    good: list[Article] = out[:done]
+        log.warning(
+            "stage %s returned %d of %d articles; retrying the missing ones singly", stage.name, len(out), len(batch)
+        )
+    # what came back is matched to the batch by id (a stage keeps ids; the same id twice
+    # in a batch is matched in order): only the articles it did not return are retried,
+    # so none is seen twice, and the batch keeps its order
+    returned: dict[str, deque[Article]] = {}
+    for article in out:
+        returned.setdefault(article.id, deque()).append(article)
+    good: list[Article] = []
     bad: list[Quarantine | Rejection] = []
-    for article in batch[done:]:
+    for article in batch:
+        again = returned.get(article.id)
+        if again:
+            good.append(again.popleft())
+            continue
         try:
             good.append(stage(article))
         except RejectedInput as exc:

@@ -3,6 +3,7 @@ only the rest is retried one by one, and no article is counted or clustered twic
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,39 @@ def test_the_event_stage_clusters_each_article_once_when_one_fails(
     assert stage.frequencies.documents == 3  # nor are c and d counted twice into the entity frequencies
     assert good[0].event_id == good[1].event_id
     store.close()
+
+
+class _Counting:
+    """A stage that counts what it sees; its ``pipe`` silently leaves out one article."""
+
+    name = "counting"
+
+    def __init__(self, drop: str) -> None:
+        self.drop = drop
+        self.seen: list[str] = []
+
+    def __call__(self, article: Article) -> Article:
+        self.seen.append(article.id)
+        return article
+
+    def pipe(self, articles: list[Article], batch_size: int = 1) -> Iterator[Article]:
+        for article in articles:
+            if article.id != self.drop:
+                yield self(article)
+
+
+def test_a_stage_that_returns_too_few_without_failing_sees_only_the_missing_one_again() -> None:
+    stage = _Counting(drop="two")
+    batch = [_plain("one", "First."), _plain("two", "Second."), _plain("three", "Third.")]
+    good, bad = apply_stage(stage, batch)  # type: ignore[arg-type]
+    assert [a.id for a in good] == ["one", "two", "three"]  # the batch's order
+    assert bad == []
+    assert sorted(stage.seen) == ["one", "three", "two"]  # each once: "one" and "three" not again
+
+
+def test_two_articles_with_one_id_are_both_kept_when_a_batch_is_retried() -> None:
+    stage = _Counting(drop="other")
+    twins = [_plain("same", "Twin text."), _plain("other", "Else."), _plain("same", "Twin text.")]
+    good, _ = apply_stage(stage, twins)  # type: ignore[arg-type]
+    assert [a.id for a in good] == ["same", "other", "same"]
+    assert len(stage.seen) == 3
