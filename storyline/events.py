@@ -110,7 +110,14 @@ def title_of(ev: EventState, place: str | None) -> str:
     english = [t for t in ev.titles if t[0] == "en" and t[1].strip()]
     if english:
         return max(english, key=lambda t: t[2])[1].strip()
-    names = [ev.names.get(e, e) for e in main_actors(ev, ev.persons)[:2]]
+    names: list[str] = []
+    for e in main_actors(ev, ev.persons):
+        name = ev.names.get(e, e)
+        # two ids can carry one name (a split the linker could not join): say it once
+        if name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+        if len(names) == 2:
+            break
     if names:
         return " – ".join(names) + (f", {place}" if place else "")
     titled = [t for t in ev.titles if t[1].strip()]

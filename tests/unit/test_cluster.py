@@ -186,3 +186,14 @@ def test_a_card_names_the_people_a_report_is_about_not_the_rarest_name() -> None
     ev = card(state)
     assert ev.actors[:2] == ("host", "guest")
     assert ev.title == "Hana Host – Gus Guest"
+
+
+def test_a_gist_title_says_a_name_once_when_two_ids_carry_it() -> None:
+    from storyline.events import card
+
+    c = OnlineEventClusterer(threshold=0.5)
+    c.learn_one(Item(id="a", vector=unit(1, 0), entities={"p:one": 1.0, "p:two": 0.9, "p:three": 0.5},
+                     date="2024-05-02", names={"p:one": "Nordair", "p:two": "NordAir", "p:three": "Ida Lind"},
+                     persons=frozenset({"p:one", "p:two", "p:three"})))
+    (state,) = c.events.values()
+    assert card(state).title == "Nordair – Ida Lind"
