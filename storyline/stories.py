@@ -559,7 +559,13 @@ def _actors(st: StoryState, frequencies: EventFrequencies | None) -> list[str]:
 def title_of(st: StoryState, frequencies: EventFrequencies | None = None, actors: list[str] | None = None) -> str:
     """The names of a storyline's most telling actors: "Alexander Lukashenko – Xi Jinping
     – Beijing" (``actors``: :func:`_actors` of ``st`` when the caller has it)."""
-    names = [st.names.get(e, e) for e in (_actors(st, frequencies) if actors is None else actors)[:3]]
+    names: list[str] = []
+    for e in _actors(st, frequencies) if actors is None else actors:
+        name = st.names.get(e, e)
+        if name.casefold() not in {n.casefold() for n in names}:  # two ids, one name: once
+            names.append(name)
+        if len(names) == 3:
+            break
     return " – ".join(names) if names else st.id
 
 

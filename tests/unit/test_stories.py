@@ -357,3 +357,11 @@ def test_an_undated_event_is_offered_the_storylines_of_its_run_not_every_one_sto
     assert store.latest_story_day() == iso_day(day)
     assert asked[-1] == iso_day(day - settings.gap_days)
     store.close()
+
+
+def test_a_storyline_title_says_a_name_once_when_two_ids_carry_it() -> None:
+    from storyline.stories import StoryState, title_of
+
+    st = StoryState(id="st-x", entities={"org:a": 3.0, "per:a": 2.5, "loc:b": 2.0, "per:c": 1.0},
+                    names={"org:a": "Nordair", "per:a": "NORDAIR", "loc:b": "Tallinn", "per:c": "Ida Lind"})
+    assert title_of(st) == "Nordair – Tallinn – Ida Lind"
