@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -96,6 +97,23 @@ def mentions_of(
     ]
 
 
+_HEADER_END = frozenset("-–—:|(\n")
+_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}\b")  # "4 March 2024, 10:31"
+
+
+def is_dateline(text: str, start: int, end: int) -> bool:
+    """Whether the date at ``text[start:end]`` heads the text as a dateline ("VIENNA,
+    4 March 2024 - …", "Wien, 4. März 2024 –", a date alone on the first line), not a
+    date inside the first sentence ("The minister visited Vienna on 4 March 2024"):
+    before it only capitalised words (a place, an agency), after it a separator or the
+    end of the line."""
+    before = text[:start]
+    if "\n" in before.strip() or any(w[:1].islower() for w in before.split()):
+        return False
+    after = text[end : end + 8].lstrip(" \t,")
+    return not after or after[0] in _HEADER_END or _CLOCK.match(after) is not None
+
+
 def absolute_dates(text: str, language: str | None, today: dt.date) -> list[Found]:
     """Expressions whose value does not depend on the reference date ("4 March 2024").
 
@@ -163,8 +181,9 @@ class DateResolver:
         head = "\n".join(part for part in (article.title, article.text[:600], article.raw[:600]) if part)
         dateline = None
         if not article.published:
-            for found in absolute_dates(article.text[:200], article.language, today):
-                if found.granularity == "day":
+            top = article.text[:200]
+            for found in absolute_dates(top, article.language, today):
+                if found.granularity == "day" and is_dateline(top, found.start, found.end):
                     dateline = parse_iso(found.value)
                     break
         return resolve_published(

@@ -149,3 +149,30 @@ def test_resolve_published_order_of_trust() -> None:
     got = resolve_published(None, None, "date 2023-01-01", "https://x.example/2022/01/01/a", today,
                             max_future_days=2, min_year=1900)
     assert (got.value, got.source) == ("2023-01-01", "text")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Valid again: the minister visited Vienna on 3 March 2024.",
+        "On 3 March 2024 the minister visited Vienna.",
+        "Der Minister besuchte am 3. März 2024 Wien.",
+    ],
+)
+def test_a_date_inside_the_first_sentence_is_not_a_dateline(text: str) -> None:
+    out = _stage()(_article(text, language="de" if text.startswith("Der") else "en"))
+    assert out.published is None
+    assert [m.value for m in out.dates] == ["2024-03-03"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wien, 4. März 2024 – Das Gericht entschied.",
+        "4. März 2024\nDas Gericht entschied.",
+        "Aktualisiert 4. März 2024, 10:31",
+    ],
+)
+def test_a_dateline_in_german_shapes(text: str) -> None:
+    out = _stage()(_article(text, language="de"))
+    assert (out.published, out.published_source) == ("2024-03-04", "text")
