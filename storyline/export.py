@@ -70,12 +70,19 @@ def article_row(a: Article, names: Mapping[str, str] | None = None) -> dict[str,
 
 
 def record_rows(store: Any, what: str, page: int = 1000) -> Iterator[dict[str, Any]]:
-    """Every stored event, storyline or meeting as a flat dict (``--what``)."""
+    """Every stored event, storyline, meeting, rejection or quarantined input as a flat
+    dict (``--what``)."""
     from storyline.models import to_dict
 
     def flat(record: object) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in to_dict(record).items()}
 
+    if what == "rejections":
+        yield from (flat(r) for r in store.rejections())
+        return
+    if what == "quarantine":
+        yield from (flat(q) for q in store.quarantined())
+        return
     if what == "meetings":
         yield from (flat(m) for m in store.meetings(limit=10**9))
         return

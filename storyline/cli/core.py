@@ -52,15 +52,23 @@ def run(
         f"in {summary.seen} = stored {summary.stored} + rejected {summary.rejected}"
         f" + quarantined {summary.quarantined}  ({reasons})  {summary.seconds:.1f}s, {rate:.0f}/s"
     )
+    hints = [f"--what {w}" for w, n in (("rejections", summary.rejected), ("quarantine", summary.quarantined)) if n]
+    if hints:
+        typer.echo(f"reasons and tracebacks: storyline export {' / '.join(hints)}")
     if not summary.reconciles:  # pragma: no cover - a bug if it happens
         typer.echo("error: counts do not reconcile", err=True)
         raise typer.Exit(1)
 
 
+RECORDS = ("events", "stories", "meetings", "rejections", "quarantine")
+
+
 def export(
     db: Path | None = DB,
     fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
-    what: str = typer.Option("articles", "--what", help="articles, events, stories or meetings."),
+    what: str = typer.Option(
+        "articles", "--what", help="articles, events, stories, meetings, rejections or quarantine."
+    ),
 ) -> None:
     """Write stored records to stdout, one a line."""
     from storyline.export import article_row, to_csv, to_jsonl
@@ -72,12 +80,12 @@ def export(
         if what == "articles":
             names = store.canonical_names()
             rows = (article_row(a, names) for a in store.articles())
-        elif what in {"events", "stories", "meetings"}:
+        elif what in RECORDS:
             from storyline.export import record_rows
 
             rows = record_rows(store, what)
         else:
-            raise typer.BadParameter(f"unknown --what {what!r}; one of articles, events, stories, meetings")
+            raise typer.BadParameter(f"unknown --what {what!r}; one of articles, {', '.join(RECORDS)}")
         write = to_jsonl if fmt == "jsonl" else to_csv
         for line in write(rows):
             sys.stdout.write(line)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from storyline.export import article_row, to_csv
-from storyline.models import Article, Entity, Event, Meeting
+from storyline.models import Article, Entity, Event, Meeting, to_dict
 from storyline.search import MAX_QUERY_CHARS, Hit, ParsedQuery, SearchQuery, search, store_expression
 from storyline.store.search import COUNT_CAP
 from storyline.store.sqlite import SQLiteStore
@@ -357,6 +357,21 @@ def api_entity(request: Request, entity_id: str) -> Response:
     row["events"] = [{"id": e.id, "title": e.title, "date": e.date, "place": e.place} for e in events]
     row["met"] = [{"id": i, "name": names.get(i, i), "meetings": n} for i, n in met.most_common()]
     return JSONResponse(row)
+
+
+# -- what was not stored ------------------------------------------------------------------
+
+
+@router.get("/rejections", summary="Inputs refused, with the reason")
+def api_rejections(request: Request, page: Page = Depends()) -> Response:
+    rows = [to_dict(r) for r in request_store(request).rejections()]
+    return page.listing(rows[page.offset : page.offset + page.limit], "rejections", len(rows))
+
+
+@router.get("/quarantine", summary="Inputs a stage failed on, with the stage and traceback")
+def api_quarantine(request: Request, page: Page = Depends()) -> Response:
+    rows = [to_dict(q) for q in request_store(request).quarantined()]
+    return page.listing(rows[page.offset : page.offset + page.limit], "quarantine", len(rows))
 
 
 # -- stats ------------------------------------------------------------------------------

@@ -226,6 +226,8 @@ def test_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
         "/api/meetings",
         "/api/stats",
         "/api/coverage",
+        "/api/rejections",
+        "/api/quarantine",
         "/api/ingest",
     } <= paths
     assert client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
@@ -272,3 +274,24 @@ def test_search_page_pages(client: TestClient, db: Path) -> None:
         assert 'rel="next"' in first and 'rel="prev"' not in first
         second = small.get("/search", params={"q": "Lukashenko", "offset": 2}).text
         assert 'rel="prev"' in second and 'start="3"' in second
+
+
+def test_rejections_and_quarantine_are_listed(tmp_path: Path) -> None:
+    from storyline.models import Quarantine, Rejection
+    from storyline.store import open_store
+
+    store = open_store(tmp_path / "p.db")
+    store.write([
+        Rejection(source="a.txt", reason="empty", detail="file is empty", input_key="a"),
+        Rejection(source="b.bin", reason="not-text", detail="NUL byte at offset 3", input_key="b"),
+        Quarantine(source="c.html", stage="dates", error="ValueError: odd", traceback="Traceback …", input_key="c"),
+    ])
+    store.close()
+    cfg = Config.load(web={"allowed_hosts": ["testserver"], "max_page_size": 1})
+    with TestClient(create_app(tmp_path / "p.db", cfg)) as c:
+        first = c.get("/api/rejections").json()
+        assert [r["reason"] for r in first["results"]] == ["empty"] and first["total"] == 2
+        assert c.get("/api/rejections", params={"offset": 1}).json()["results"][0]["source"] == "b.bin"
+        held = c.get("/api/quarantine").json()["results"]
+        assert held == [{"source": "c.html", "stage": "dates", "error": "ValueError: odd",
+                         "traceback": "Traceback …", "input_key": "c", "article_id": None}]

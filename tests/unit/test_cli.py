@@ -44,3 +44,26 @@ def test_store_path_comes_from_the_config_when_no_db_is_given(tmp_path, monkeypa
     exported = runner.invoke(app, ["export"])
     assert exported.exit_code == 0, exported.output
     assert "Riga" in exported.output
+
+
+def test_rejections_and_quarantine_can_be_listed_after_a_run(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from storyline.models import Quarantine
+    from storyline.store import open_store
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_text("", "utf-8")
+    (tmp_path / "in" / "note.txt").write_text("Die Fähre nach Riga fuhr am Montag wieder.\n", "utf-8")
+    db = tmp_path / "s.db"
+    result = runner.invoke(app, ["run", str(tmp_path / "in"), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "storyline export --what rejections" in result.output
+    store = open_store(db)
+    store.write([Quarantine(source="odd.html", stage="entities", error="ValueError: odd", traceback="Traceback …")])
+    store.close()
+    rejected = runner.invoke(app, ["export", "--db", str(db), "--what", "rejections"])
+    assert [json.loads(line)["reason"] for line in rejected.output.splitlines()] == ["empty"]
+    held = runner.invoke(app, ["export", "--db", str(db), "--what", "quarantine", "--format", "csv"])
+    assert held.output.splitlines()[0].startswith("source,stage,error,traceback")
+    assert "odd.html,entities,ValueError: odd" in held.output
