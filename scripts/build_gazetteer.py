@@ -22,7 +22,8 @@ Inflected forms are *not* listed: the recogniser reduces names and text to the s
 suffix-stripped key (``storyline.entities.normalize.name_key``), so "Krievijas" finds
 "Krievija". The file stores the keys, not the names, so that loading is a dict build (the keys are
 made with ``KEY_VERSION`` of the normaliser; the loader refuses a file made with another
-and asks for this script to be re-run). About 1.5 MB gzipped, loaded once per process.
+and asks for this script to be re-run), each with the scripts of the names it came from.
+About 1 MB gzipped, loaded once per process.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from babel import Locale
 from babel.localedata import locale_identifiers
 from wordfreq import available_languages
 
-from storyline.entities.normalize import KEY_VERSION, fold_key, name_key, split_name
+from storyline.entities.normalize import KEY_VERSION, fold_key, name_key, script_bit, split_name
 
 MIN_POPULATION = 50_000
 OUT = Path(__file__).resolve().parents[1] / "storyline" / "entities" / "data" / "gazetteer.json.gz"
@@ -164,12 +165,23 @@ def non_entities() -> list[str]:
 
 
 def keyed(rows: list[list[object]]) -> list[list[object]]:
-    """Replace each row's names by their distinct matching keys (what the loader indexes)."""
+    """Replace each row's names by their distinct matching keys (what the loader indexes),
+    each with the scripts of the names it came from (``normalize.script_bit``, or-ed): the
+    loose ways of matching accept a key only from a name in the text's own script."""
     out = []
     for ident, canonical, kind, priority, names in rows:
-        keys = sorted({name_key(split_name(str(n))) for n in names} - {""})  # type: ignore[attr-defined]
-        folds = sorted({fold_key(split_name(str(n))) for n in names} - {""})  # type: ignore[attr-defined]
-        out.append([ident, canonical, kind, priority, keys, folds])
+        key_scripts: dict[str, int] = {}
+        fold_scripts: dict[str, int] = {}
+        for n in names:  # type: ignore[attr-defined]
+            tokens = split_name(str(n))
+            bit = script_bit(str(n))
+            for table, key in ((key_scripts, name_key(tokens)), (fold_scripts, fold_key(tokens))):
+                if key:
+                    table[key] = table.get(key, 0) | bit
+        keys = sorted(key_scripts)
+        folds = sorted(fold_scripts)
+        scripts = ([key_scripts[k] for k in keys], [fold_scripts[f] for f in folds])
+        out.append([ident, canonical, kind, priority, keys, folds, *scripts])
     return out
 
 

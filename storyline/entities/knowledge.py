@@ -29,10 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from storyline.entities.normalize import (
+    ANY_SCRIPT,
     KEY_VERSION,
     coarse_name,
     fold_key,
     name_key,
+    script_bit,
     split_name,
     text_key,
     token_key,
@@ -50,6 +52,9 @@ _TYPES: set[str] = {"PER", "LOC", "ORG", "MISC"}
 # letters case endings are made of, once folded (Białorusi, Krievijas, Trumpem)
 _ENDING_LETTERS = frozenset("aeiousmh")
 _NOMINATIVE_ENDINGS = ("a", "o", "e", "s")  # what a case ending replaces in a place's name
+# A spelling as written matches a name of another script only from this many folded letters:
+# shorter ones meet by accident ("Мей" and the Latin "Mei" of a Chinese city)
+_CROSS_SCRIPT_FOLD = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,9 @@ class Gazetteer:
     def __init__(self) -> None:
         self.by_key: dict[str, GazetteerEntry] = {}
         self.by_fold: dict[str, GazetteerEntry] = {}
+        # scripts (normalize.script_bit, or-ed) of the winning entry's names behind each key
+        self.key_scripts: dict[str, int] = {}
+        self.fold_scripts: dict[str, int] = {}
         self.acronyms: dict[str, GazetteerEntry] = {}  # all-caps names, matched as written
         # first words (folded and keyed) of the names of several words: a cheap pre-check
         self.first_words: set[str] = set()
@@ -94,6 +102,8 @@ class Gazetteer:
         gaz = Gazetteer()
         gaz.by_key = dict(self.by_key)
         gaz.by_fold = dict(self.by_fold)
+        gaz.key_scripts = dict(self.key_scripts)
+        gaz.fold_scripts = dict(self.fold_scripts)
         gaz.acronyms = dict(self.acronyms)
         gaz.first_words = set(self.first_words)
         gaz.first_pairs = set(self.first_pairs)
@@ -110,16 +120,34 @@ class Gazetteer:
         names = [n for n in names if not (n.isupper() and len(n) <= 6 and " " not in n)]
         keys = [name_key(split_name(n)) for n in names]
         folds = [fold_key(split_name(n)) for n in names]
-        self.add_keys(entry, keys, folds)
+        bits = [script_bit(n) for n in names]
+        self.add_keys(entry, keys, folds, bits, bits)
 
-    def add_keys(self, entry: GazetteerEntry, keys: list[str], folds: list[str]) -> None:
-        for index, found in ((self.by_key, keys), (self.by_fold, folds)):
-            for key in found:
+    def add_keys(
+        self,
+        entry: GazetteerEntry,
+        keys: list[str],
+        folds: list[str],
+        key_scripts: list[int] | None = None,
+        fold_scripts: list[int] | None = None,
+    ) -> None:
+        """Index an entry's keys and folds, each with the scripts of the names it came from
+        (unknown: any script)."""
+        for index, scripts, found, bits in (
+            (self.by_key, self.key_scripts, keys, key_scripts),
+            (self.by_fold, self.fold_scripts, folds, fold_scripts),
+        ):
+            for n, key in enumerate(found):
                 if len(key.replace(" ", "")) < 2:
                     continue
+                bit = bits[n] if bits is not None else ANY_SCRIPT
                 old = index.get(key)
+                if old is entry:
+                    scripts[key] = scripts.get(key, 0) | bit
+                    continue
                 if old is None or entry.priority > old.priority:
                     index[key] = entry
+                    scripts[key] = bit
                     if " " in key:
                         words = key.split(" ")
                         self.first_words.add(words[0])
@@ -177,15 +205,16 @@ class Gazetteer:
         folded = fold_key(tokens)
         if len(folded) < 3:
             return None
+        script = script_bit(tokens[0])
         hit = self.by_fold.get(folded)
-        if hit is not None:
+        if hit is not None and (len(folded) >= _CROSS_SCRIPT_FOLD or self.fold_scripts.get(folded, 0) & script):
             return hit, "fold"
         last = folded.rsplit(" ", 1)[-1]
         for cut in (1, 2, 3):
             if len(last) - cut < 4 or last[-cut] not in _ENDING_LETTERS:
                 break
             hit = self.by_fold.get(folded[:-cut])
-            if hit is not None:
+            if hit is not None and self.fold_scripts.get(folded[:-cut], 0) & script:
                 return hit, "cut"
         for cut in (1, 2):
             # the case ending replaces the nominative's (Москве = Москв-а, Warszawie = Warszaw-a)
@@ -195,11 +224,11 @@ class Gazetteer:
                 if cut == 1 and ending == last[-1]:
                     continue  # the spelling as written, looked up above
                 hit = self.by_fold.get(folded[:-cut] + ending)
-                if hit is not None:
+                if hit is not None and self.fold_scripts.get(folded[:-cut] + ending, 0) & script:
                     return hit, "swap"
         key = name_key(tokens)
         hit = self.by_key.get(key)
-        if hit is None or len(key) < 3:
+        if hit is None or len(key) < 3 or not self.key_scripts.get(key, 0) & script:
             return None
         if hit.priority < 10**9 and self.main_keys.get(key) is not hit:
             return None  # towns match loosely only under their main name (Sočos ~ Sochi), not any alias
@@ -217,9 +246,9 @@ def base_gazetteer() -> Gazetteer:
             "storyline/entities/data/gazetteer.json.gz was built with another key version;"
             " run scripts/build_gazetteer.py"
         )
-    for ident, name, kind, priority, keys, folds in data["places"]:
+    for ident, name, kind, priority, keys, folds, key_scripts, fold_scripts in data["places"]:
         entry = GazetteerEntry(ident, name, kind, int(priority))
-        gaz.add_keys(entry, keys, folds)
+        gaz.add_keys(entry, keys, folds, key_scripts, fold_scripts)
         gaz.main_keys.setdefault(text_key(name), entry)
     known = tomllib.loads(_data("known.toml").read_text("utf-8"))
     for item in known.get("entity", []):

@@ -283,10 +283,51 @@ def coarse_name(tokens: tuple[str, ...] | list[str]) -> str:
     return coarse("".join(parts))
 
 
+#: Script bits of :func:`script_bit`: the three cased scripts of European news, and the rest.
+LATIN, CYRILLIC, GREEK, OTHER_SCRIPT = 1, 2, 4, 8
+ANY_SCRIPT = LATIN | CYRILLIC | GREEK | OTHER_SCRIPT
+
+
+@lru_cache(maxsize=200_000)
+def script_bit(text: str) -> int:
+    """The script of the first letter of ``text`` as one bit (:data:`LATIN`, :data:`CYRILLIC`...).
+
+    Keys fold every script onto Latin letters, so two spellings in different scripts can meet
+    by accident ("Элджин" and "Έλληνας" both give "elin"); the gazetteer remembers from which
+    scripts each key came, and the loose ways of matching ask for the text's own script.
+    """
+    for ch in text:
+        if ch.isalpha():
+            code = ord(ch)
+            if code < 0x250 or 0x1E00 <= code < 0x1F00:
+                return LATIN
+            if 0x400 <= code < 0x530 or 0x1C80 <= code < 0x1C90 or 0x2DE0 <= code < 0x2E00 or 0xA640 <= code < 0xA6A0:
+                return CYRILLIC
+            if 0x370 <= code < 0x400 or 0x1F00 <= code < 0x2000:
+                return GREEK
+            return OTHER_SCRIPT
+    return OTHER_SCRIPT
+
+
 @lru_cache(maxsize=200_000)
 def skeleton(key: str) -> str:
     """Consonants of a key, doubles collapsed: a coarse blocking key for fuzzy matching."""
     return _DOUBLE.sub(r"\1", re.sub(r"[aeiou ]", "", key))
 
 
-__all__ = ["KEY_VERSION", "fold", "name_key", "skeleton", "split_name", "strip_ending", "text_key", "token_key"]
+__all__ = [
+    "ANY_SCRIPT",
+    "CYRILLIC",
+    "GREEK",
+    "KEY_VERSION",
+    "LATIN",
+    "OTHER_SCRIPT",
+    "fold",
+    "name_key",
+    "script_bit",
+    "skeleton",
+    "split_name",
+    "strip_ending",
+    "text_key",
+    "token_key",
+]

@@ -142,3 +142,37 @@ def test_knowledge_base_candidates_come_in_id_order() -> None:
     for ident in ("per:b", "per:c", "per:a"):
         kb.ensure(ident, ident, "PER")
     assert [e.id for e in kb.candidates({"per:c", "per:a", "per:b", "per:gone"})] == ["per:a", "per:b", "per:c"]
+
+
+# -- loose matches across scripts ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "wrong"),
+    [
+        ("Έλληνας", "LOC:g4890864"),  # Greek "a Greek" ~ "elin", the Cyrillic Элджин (Elgin) folded
+        ("Блю", "LOC:BE"),  # Bulgarian word ~ "bli", a Persian spelling of Belgium folded
+        ("Мей", "LOC:g1800779"),  # a short Cyrillic surname ~ the Latin "Mei" of a Chinese city
+    ],
+)
+def test_a_loose_key_from_another_script_is_no_match(word: str, wrong: str) -> None:
+    from storyline.entities.knowledge import base_gazetteer
+
+    found = base_gazetteer().match_uncached([word])
+    assert found is None or found[0].id != wrong
+
+
+def test_a_loose_match_in_the_texts_own_script_still_holds() -> None:
+    from storyline.entities.knowledge import base_gazetteer
+
+    gaz = base_gazetteer()
+    assert gaz.lookup(["Москве"]).id == "LOC:g524901"  # type: ignore[union-attr]  # Moscow, Cyrillic case ending
+    assert gaz.lookup(["Λευκορωσίας"]).id == "LOC:BY"  # type: ignore[union-attr]  # Greek genitive
+    assert gaz.lookup(["Sočos"]).id == "LOC:g491422"  # type: ignore[union-attr]  # Latvian, Latin main name
+
+
+def test_a_greek_demonym_is_not_a_town(linker: EntityLinker) -> None:
+    text = "Ο Έλληνας υπουργός μίλησε χθες στη Θεσσαλονίκη για τις τιμές του ρεύματος."
+    a = linker(_article(text, "el", "h7-el"))
+    assert all(e.type != "LOC" or e.mentions[0].text != "Έλληνας" for e in a.entities)
+    assert "LOC:g4890864" not in {e.id for e in a.entities}
