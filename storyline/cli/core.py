@@ -48,13 +48,14 @@ def run(
         store.record_run(summary)
     reasons = ", ".join(f"{k}: {v}" for k, v in summary.reasons) or "none"
     rate = summary.seen / summary.seconds if summary.seconds else 0.0
+    # before the summary, which stays the last line (scripts read it)
+    hints = [f"--what {w}" for w, n in (("rejections", summary.rejected), ("quarantine", summary.quarantined)) if n]
+    if hints:
+        typer.echo(f"reasons and tracebacks: storyline export {' / '.join(hints)}", err=True)
     typer.echo(
         f"in {summary.seen} = stored {summary.stored} + rejected {summary.rejected}"
         f" + quarantined {summary.quarantined}  ({reasons})  {summary.seconds:.1f}s, {rate:.0f}/s"
     )
-    hints = [f"--what {w}" for w, n in (("rejections", summary.rejected), ("quarantine", summary.quarantined)) if n]
-    if hints:
-        typer.echo(f"reasons and tracebacks: storyline export {' / '.join(hints)}")
     if not summary.reconciles:  # pragma: no cover - a bug if it happens
         typer.echo("error: counts do not reconcile", err=True)
         raise typer.Exit(1)
