@@ -560,13 +560,24 @@ def title_of(st: StoryState, frequencies: EventFrequencies | None = None, actors
     """The names of a storyline's most telling actors: "Alexander Lukashenko – Xi Jinping
     – Beijing" (``actors``: :func:`_actors` of ``st`` when the caller has it)."""
     names: list[str] = []
+    place = False
     for e in _actors(st, frequencies) if actors is None else actors:
         name = st.names.get(e, e)
-        if name.casefold() not in {n.casefold() for n in names}:  # two ids, one name: once
-            names.append(name)
+        if name.casefold() in {n.casefold() for n in names}:  # two ids, one name: once
+            continue
+        if _is_place(e):
+            if place:  # who the story is about, and where: one place ("Germany – Portugal – Spain" says little)
+                continue
+            place = True
+        names.append(name)
         if len(names) == 3:
             break
     return " – ".join(names) if names else st.id
+
+
+def _is_place(entity_id: str) -> bool:
+    """A place's id: ``LOC:`` (gazetteer) or ``loc:`` (recognised) — see :mod:`storyline.entities`."""
+    return entity_id[:4].casefold() == "loc:"
 
 
 def to_story(st: StoryState, frequencies: EventFrequencies | None = None) -> Story:

@@ -365,3 +365,12 @@ def test_a_storyline_title_says_a_name_once_when_two_ids_carry_it() -> None:
     st = StoryState(id="st-x", entities={"org:a": 3.0, "per:a": 2.5, "loc:b": 2.0, "per:c": 1.0},
                     names={"org:a": "Nordair", "per:a": "NORDAIR", "loc:b": "Tallinn", "per:c": "Ida Lind"})
     assert title_of(st) == "Nordair – Tallinn – Ida Lind"
+
+
+def test_a_storyline_title_names_one_place_beside_its_actors() -> None:
+    from storyline.stories import StoryState, title_of
+
+    st = StoryState(id="st-y", entities={"LOC:EE": 3.0, "LOC:FI": 2.8, "org:a": 2.5, "loc:c": 2.0, "per:d": 1.0},
+                    names={"LOC:EE": "Estonia", "LOC:FI": "Finland", "org:a": "Nordair", "loc:c": "Tartu",
+                           "per:d": "Ida Lind"})
+    assert title_of(st) == "Estonia – Nordair – Ida Lind"
