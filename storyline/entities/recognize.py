@@ -87,6 +87,7 @@ def lower_case_words(text: str) -> frozenset[str]:
 _BOUNDARY = re.compile(r"[.!?…:;•|\n\r]")
 _SPACE = {" ", "\u00a0"}
 _SMALL_TOWN = 100_000  # gazetteer priority (population) below which a town yields to other readings
+_LOOSE = frozenset({"cut", "swap", "key"})  # gazetteer matches not on the spelling as written
 MAX_TOKENS = 6
 _NUMBER_AFTER = re.compile(r"(?:[ \u00a0]?[-–—][ \u00a0]?|[ \u00a0])\d(?![\d%]|[.,:/]\d)")
 # surnames that inflect like adjectives (Bibiová, Petrovoj, Putina): not adjectives for the rule below
@@ -540,16 +541,19 @@ class Recognizer:
         prev_adjective = (
             i > 0 and t.gap in _SPACE and not tokens[i - 1].initial and _adjective(tokens[i - 1].text, ctx.adjectives)
         )
+        loose = how in _LOOSE
         if (
             hit.priority < 10**12
             and (
                 self._name_neighbour(ctx, i + 1, i)
-                or (city and how != "key" and self._name_neighbour(ctx, i - 1, i))
+                or ((loose or (city and how != "key")) and self._name_neighbour(ctx, i - 1, i))
                 or prev_adjective
             )
             and not self._country_before_name(ctx, i, hit)  # only asked when a name is next to it
         ):
-            return None  # "Vladimirs Putins", "Asia Bibi", "Irlandii Północnej": part of a longer name
+            # "Vladimirs Putins", "Asia Bibi", "Irlandii Północnej": part of a longer name;
+            # "Rick Perry" (~ Peru): a first name before a word that only loosely spells a country
+            return None
         return hit
 
     @staticmethod

@@ -176,3 +176,18 @@ def test_a_greek_demonym_is_not_a_town(linker: EntityLinker) -> None:
     a = linker(_article(text, "el", "h7-el"))
     assert all(e.type != "LOC" or e.mentions[0].text != "Έλληνας" for e in a.entities)
     assert "LOC:g4890864" not in {e.id for e in a.entities}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "wrong"),
+    [
+        ("Slovenský premiér Robert Fico v pondelok navštívil Bratislavu.", "sk", "LOC:FJ"),
+        ("Ministr energetiky Rick Perry přiletěl ve středu do Varšavy.", "cs", "LOC:PE"),
+    ],
+)
+def test_a_surname_after_a_first_name_is_not_a_loosely_matched_country(
+    linker: EntityLinker, text: str, lang: str, wrong: str
+) -> None:
+    a = linker(_article(text, lang, f"h7-{wrong}"))
+    assert wrong not in {e.id for e in a.entities}
+    assert any(e.type == "PER" and len(e.mentions[0].text.split()) == 2 for e in a.entities)
