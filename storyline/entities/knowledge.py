@@ -301,6 +301,7 @@ class Cues:
     org: CueSet
     loc: CueSet
     particles: frozenset[str]
+    place_before: frozenset[str] = frozenset()  # prepositions of place of this language only
 
 
 @lru_cache(maxsize=64)
@@ -317,7 +318,13 @@ def cues_for(lang: str | None) -> Cues:
             words.extend(data[section].get(code, []))
         return _cue_set(words, compounding)
 
-    return Cues(pick("titles"), pick("org"), pick("loc"), frozenset(data["particles"]["all"]))
+    return Cues(
+        pick("titles"),
+        pick("org"),
+        pick("loc"),
+        frozenset(data["particles"]["all"]),
+        frozenset(data["place_before"].get(lang or "en", [])),
+    )
 
 
 # -- the user's alias file ---------------------------------------------------------------

@@ -126,6 +126,21 @@ _ADJECTIVE_ENDINGS: dict[str, tuple[str, ...]] = {
     "lv": ("ais", "ajā", "ajai", "ajam", "ajos"),
     "lt": ("asis", "oji", "ioji", "ųjų"),
 }
+# adjective endings of the locative (and instrumental) after a preposition of place, lower
+# case: "na Dolnym Śląsku", "v Severním Irsku", "в Северной Корее"
+_PLACE_ADJECTIVE_ENDINGS: dict[str, tuple[str, ...]] = {
+    "pl": ("ym", "im", "ej", "ich", "ych"),
+    "cs": ("ém", "ím", "é", "ých", "ích"),
+    "sk": ("om", "ej", "ých", "ich"),
+    "sl": ("em", "ih", "em"),
+    "hr": ("om", "oj", "im", "em"),
+    "sr": ("om", "oj", "im", "ом", "ој", "им"),
+    "bs": ("om", "oj", "im"),
+    "ru": ("ой", "ом", "ем", "ей", "ых", "их"),
+    "uk": ("ому", "ій", "им", "их"),
+    "be": ("ай", "ым", "ім"),
+    "bg": ("ски", "ска", "ско", "на", "ия", "ата", "ото"),
+}
 # English month and weekday names (the build keeps out of the non-entity list any word that
 # names a place somewhere; for these the calendar reading wins over a small town)
 _CALENDAR = frozenset(
@@ -546,13 +561,15 @@ class Recognizer:
             hit.priority < 10**12
             and (
                 self._name_neighbour(ctx, i + 1, i)
-                or ((loose or (city and how != "key")) and self._name_neighbour(ctx, i - 1, i))
+                or (((city and how != "key") or (loose and not city)) and self._name_neighbour(ctx, i - 1, i))
                 or prev_adjective
             )
             and not self._country_before_name(ctx, i, hit)  # only asked when a name is next to it
         ):
             # "Vladimirs Putins", "Asia Bibi", "Irlandii Północnej": part of a longer name;
-            # "Rick Perry" (~ Peru): a first name before a word that only loosely spells a country
+            # "Rick Perry" (~ Peru): a first name before a word that only loosely spells a
+            # country. (A town's main name, however loosely matched, stays a place after a
+            # name: "ar Putinu Sočos".)
             return None
         return hit
 
@@ -679,6 +696,8 @@ class Recognizer:
             cue = self._person_cue(tokens, i, level, cues)
             if kind is None:
                 kind = self._type(tuple(t.text for t in tokens[i:j]), cue, cues)
+                if kind in ("PER", "MISC") and not cue:
+                    kind = self._place_cue(first, j - i, cues, ctx.lang) or kind
             out.append(self._mention(text, self._abbreviated(text, first.start), end, kind, field, None, cue))
             i = j
         return out
@@ -704,6 +723,26 @@ class Recognizer:
                 return False
             k -= 1
         return False
+
+    @staticmethod
+    def _place_cue(first: Token, size: int, cues: Cues, lang: str | None) -> EntityType | None:
+        """LOC when the word before the name says it is a place: a place word ("nad rzeką
+        Nysą Kłodzką", "der Fluss Oder"), or a preposition of place before a name of several
+        words that opens with an adjective in the case it governs ("na Dolnym Śląsku",
+        "в Северной Каролине"); two capitalised words are otherwise taken for a first name
+        and a surname. (A preposition alone says too little: "na Donalda Tuska", "w Jezusa
+        Chrystusa", "w Parlamencie Europejskim" are a person, a person and an institution.)"""
+        before = first.prev
+        if not before or first.initial:
+            return None
+        if (before[0].islower() or (lang or "") in NOUN_CAPITALISING) and cues.loc.match(before):
+            return "LOC"  # German place words are capitalised ("am Fluss Schwarze Elster")
+        if not before[0].islower():
+            return None
+        endings = _PLACE_ADJECTIVE_ENDINGS.get(lang or "", ())
+        if size > 1 and before in cues.place_before and first.text.lower().endswith(endings):
+            return "LOC"
+        return None
 
     @staticmethod
     def _type(words: tuple[str, ...], cue: bool, cues: Cues) -> EntityType:

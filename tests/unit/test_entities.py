@@ -191,3 +191,44 @@ def test_a_surname_after_a_first_name_is_not_a_loosely_matched_country(
     a = linker(_article(text, lang, f"h7-{wrong}"))
     assert wrong not in {e.id for e in a.entities}
     assert any(e.type == "PER" and len(e.mentions[0].text.split()) == 2 for e in a.entities)
+
+
+# -- places told by the words before them ------------------------------------------------
+
+
+def _type_of(article: Article, form: str) -> str:
+    return next(e.type for e in article.entities if any(m.text == form for m in e.mentions))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "form"),
+    [
+        ("Ulewy zalały w nocy kilka wsi na Dolnym Śląsku i w Wielkopolsce.", "pl", "Dolnym Śląsku"),
+        ("Sucho bylo letos hlavně v Dolním Slezsku a na jižní Moravě.", "cs", "Dolním Slezsku"),
+        ("Фермеры в Нижней Саксонии жалуются на засуху.", "ru", "Нижней Саксонии"),
+    ],
+)
+def test_a_region_after_a_preposition_of_place_is_a_place(
+    linker: EntityLinker, text: str, lang: str, form: str
+) -> None:
+    a = linker(_article(text, lang, f"h7-region-{lang}"))
+    assert _type_of(a, form) == "LOC"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "form"),
+    [
+        ("Strażacy układali worki nad rzeką Białą Lądecką przez całą noc.", "pl", "Białą Lądecką"),
+        ("Die Pegel am Fluss Schwarze Elster steigen seit Montag.", "de", "Schwarze Elster"),
+        ("Уровень воды в реке Северный Донец поднялся на метр.", "ru", "Северный Донец"),
+        ("Hladina v řece Divoká Orlice stoupla o půl metru.", "cs", "Divoká Orlice"),
+    ],
+)
+def test_a_river_named_after_a_river_word_is_a_place(linker: EntityLinker, text: str, lang: str, form: str) -> None:
+    a = linker(_article(text, lang, f"h7-river-{lang}"))
+    assert _type_of(a, form) == "LOC"
+
+
+def test_a_person_after_a_preposition_stays_a_person(linker: EntityLinker) -> None:
+    a = linker(_article("Wielu posłów głosowało na Donalda Tuska w piątek.", "pl", "h7-na-person"))
+    assert _type_of(a, "Donalda Tuska") == "PER"
