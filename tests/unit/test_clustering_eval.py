@@ -41,3 +41,14 @@ def test_bertopic_baseline_finds_well_separated_topics() -> None:
             gold[ident] = topic
     result = bertopic_baseline(articles, vectors, gold)
     assert result["f1"] > 0.9, result
+
+
+def test_the_best_setting_of_a_grid_is_reported_and_an_edge_is_flagged() -> None:
+    from storyline.evaluate.clustering import best_of_grid
+
+    gold = {"a": 1, "b": 1, "c": 2, "d": 2}
+    split = {0: {"a": 0, "b": 1, "c": 2, "d": 3}, 1: {"a": 0, "b": 0, "c": 1, "d": 1}, 2: dict.fromkeys(gold, 0)}
+    inside = best_of_grid((0, 1, 2), "k", split.__getitem__, gold)
+    assert (inside["k"], inside["f1"], inside["clusters"], inside["at_grid_edge"]) == (1, 1.0, 2, False)
+    edge = best_of_grid((0, 2), "k", split.__getitem__, gold)
+    assert edge["at_grid_edge"] is True
