@@ -115,7 +115,7 @@ def tfidf_baseline(articles: Sequence[Article], gold: Mapping[str, Hashable]) ->
 
 
 def embedding_baselines(
-    articles: Sequence[Article], gold: Mapping[str, Hashable], config: Config
+    articles: Sequence[Article], gold: Mapping[str, Hashable], config: Config, *, bertopic: bool = True
 ) -> dict[str, Any]:
     from storyline.baselines import CosineThresholdClusterer, DBStreamClusterer
     from storyline.errors import MissingExtra
@@ -141,6 +141,8 @@ def embedding_baselines(
         out["river_dbstream"] = best_of_grid(DBSTREAM_GRID, "clustering_threshold", dbstream, gold)
     except MissingExtra as exc:
         out["river_dbstream"] = {"skipped": str(exc)}
+    if not bertopic:
+        return out
     try:
         out["bertopic"] = bertopic_baseline(ordered, [r.vector for r in vectors], gold)
     except MissingExtra as exc:

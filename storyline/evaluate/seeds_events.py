@@ -3,6 +3,11 @@
 Reports whether the articles fall into exactly the gold events, each gold event's
 date, place and actors as found, whether the gold storylines hold together (B-cubed),
 and the recorded reason (score parts) for each article that joined an event.
+
+Baselines beside it, on the same analysed articles and embeddings: TF-IDF and
+embedding-cosine leader clustering and river's DBSTREAM, each at the best setting of its
+grid *on these five documents* (an oracle a real stream does not have). BERTopic needs
+more documents than five and is left out here.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from typing import Any
 
 from anyascii import anyascii
 
+from storyline.config import Config
+from storyline.evaluate.clustering import embedding_baselines, tfidf_baseline
 from storyline.evaluate.metrics import bcubed
 from storyline.models import Article
 
@@ -78,6 +85,15 @@ def score(gold: dict[str, Any], articles: dict[str, Article], store: Any) -> dic
                 "threshold": d["threshold"],
                 "parts": {p.signal: [round(p.value, 4), round(p.weight, 4)] for p in d["parts"]},
             }
+    by_id = {a.id: n for n, a in articles.items()}
+    analysed = list(articles.values())
+    baselines: dict[str, Any] = {}
+    for level, labels in (("events", gold_event), ("storylines", gold_story)):
+        truth = {a.id: labels[by_id[a.id]] for a in analysed if by_id[a.id] in labels}
+        found = {"tfidf_threshold": tfidf_baseline(analysed, truth)}
+        found.update(embedding_baselines(analysed, truth, Config.load(), bertopic=False))
+        keep = ("f1", "clusters", "threshold", "clustering_threshold")
+        baselines[level] = {k: {m: v[m] for m in keep if m in v} for k, v in found.items()}
     return {
         "exact": ours == theirs,
         "events_found": len(ours),
@@ -92,4 +108,5 @@ def score(gold: dict[str, Any], articles: dict[str, Article], store: Any) -> dic
         "storylines_exact": {frozenset(n for n in story_pred if story_pred[n] == s) for s in set(story_pred.values())}
         == {frozenset(n for n in gold_story if gold_story[n] == g) for g in set(gold_story.values())},
         "joined_why": explained,
+        "baselines": baselines,
     }
