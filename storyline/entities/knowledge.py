@@ -36,6 +36,7 @@ from storyline.entities.normalize import (
     name_key,
     script_bit,
     split_name,
+    strip_ending,
     text_key,
     token_key,
 )
@@ -172,6 +173,15 @@ class Gazetteer:
         found = self.match(tokens) if len(tokens) == 1 or self.may_start(tokens[0]) else None
         return found[0] if found else None
 
+    def _in_script(self, hit: GazetteerEntry, folded: str, script: int) -> bool:
+        """Does a name in ``script`` stand behind the spelling ``folded`` of ``hit``, or behind
+        its stem? ("Афинах" less "х" is the Latin "Afina", but Cyrillic "Афины" has its stem.)"""
+        if self.fold_scripts.get(folded, 0) & script:
+            return True
+        words = folded.split(" ")
+        stem = " ".join(strip_ending(w) for w in words)
+        return self.by_key.get(stem) is hit and bool(self.key_scripts.get(stem, 0) & script)
+
     def match(self, tokens: tuple[str, ...] | list[str]) -> tuple[GazetteerEntry, str] | None:
         """:meth:`match_uncached`, remembered (up to 300,000 single words and as many word runs)."""
         single = len(tokens) == 1
@@ -214,7 +224,7 @@ class Gazetteer:
             if len(last) - cut < 4 or last[-cut] not in _ENDING_LETTERS:
                 break
             hit = self.by_fold.get(folded[:-cut])
-            if hit is not None and self.fold_scripts.get(folded[:-cut], 0) & script:
+            if hit is not None and self._in_script(hit, folded[:-cut], script):
                 return hit, "cut"
         for cut in (1, 2):
             # the case ending replaces the nominative's (Москве = Москв-а, Warszawie = Warszaw-a)
@@ -224,7 +234,7 @@ class Gazetteer:
                 if cut == 1 and ending == last[-1]:
                     continue  # the spelling as written, looked up above
                 hit = self.by_fold.get(folded[:-cut] + ending)
-                if hit is not None and self.fold_scripts.get(folded[:-cut] + ending, 0) & script:
+                if hit is not None and self._in_script(hit, folded[:-cut] + ending, script):
                     return hit, "swap"
         key = name_key(tokens)
         hit = self.by_key.get(key)

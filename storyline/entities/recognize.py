@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -315,6 +315,9 @@ class _Text:
     lower_words: frozenset[str]  # the words written in lower case somewhere in the text
     mid_keys: frozenset[str]  # keys of the capitalised words inside sentences
     adjectives: tuple[str, ...]  # adjective endings of the language (empty: none known)
+    # towns refused only because the word is frequent where a capital says little (token ->
+    # entry): they stand if this text names the same town where a capital does say it
+    doubtful: dict[int, GazetteerEntry] = field(default_factory=dict)
 
 
 class Recognizer:
@@ -372,6 +375,8 @@ class Recognizer:
                     i = j
                     continue
             i += 1
+        if ctx.doubtful:
+            self._confirm_doubtful(ctx, level, gaz_span)
         strong_keys: set[str] = set()
         calendar_names: set[str] = set()  # "May" once seen as "Theresa May" in this text
         calendar_later: list[int] = []  # calendar words right after a capitalised word
@@ -538,8 +543,15 @@ class Recognizer:
         uninformative = t.initial or (lang or "") in NOUN_CAPITALISING or w.isupper()
         if city and how in ("key", "swap") and (hit.priority < _SMALL_TOWN or (uninformative and z >= 3.5)):
             return None
+        # a town's name as written, refused below as a frequent word, is kept in doubt: it
+        # stands if a place word or preposition comes before it ("die Stadt Breslau", "in
+        # Breslau": an exonym, not a common noun) or the text names the town elsewhere for sure
+        may_doubt = city and how == "fold" and hit.priority >= _SMALL_TOWN
+        doubt = False
         if city and uninformative and z >= 3.5 and hit.priority < 1_000_000:
-            return None
+            if not may_doubt or self._before_month(ctx, i):
+                return None  # ... but not before a month: "Mitte März"
+            doubt = not self._place_before(ctx, i)
         if hit.priority < _SMALL_TOWN:
             # a small town's name before an organisation word is the organisation's name
             # ("Xinhua news agency"); a larger place stays a place ("w Brukseli grupy roboczej",
@@ -548,7 +560,9 @@ class Recognizer:
             if after is not None and self._org_word(after.group(1), ctx.cues):
                 return None
         if t.initial and token_key(w) not in ctx.mid_keys and (z >= 5.0 or (z >= 3.5 and hit.priority < 1_000_000)):
-            return None  # "Most", "Man" starting a sentence
+            if not may_doubt or self._before_month(ctx, i):
+                return None  # "Most", "Man" starting a sentence
+            doubt = True
         if city and ctx.adjectives and _adjective(w, ctx.adjectives):
             nxt_word = _NEXT_WORD.match(ctx.text, t.end)
             if nxt_word is not None and nxt_word.group(1)[:1].islower():
@@ -571,7 +585,42 @@ class Recognizer:
             # country. (A town's main name, however loosely matched, stays a place after a
             # name: "ar Putinu Sočos".)
             return None
+        if doubt:
+            ctx.doubtful[i] = hit
+            return None
         return hit
+
+    def _before_month(self, ctx: _Text, i: int) -> bool:
+        """A month or weekday follows token ``i`` ("Mitte März", "Ende Mai": a time, not a place)."""
+        nxt = _NEXT_WORD.match(ctx.text, ctx.tokens[i].end)
+        if nxt is None:
+            return False
+        word = nxt.group(1).lower()
+        return (
+            word in self.gazetteer.non_entities or word in _CALENDAR or token_key(word) in self.gazetteer.calendar_keys
+        )
+
+    @staticmethod
+    def _place_before(ctx: _Text, i: int) -> bool:
+        """The word right before token ``i`` is a place word ("Stadt") or a preposition of place."""
+        t = ctx.tokens[i]
+        before = t.prev
+        if not before or t.initial:
+            return False
+        return before.lower() in ctx.cues.place_before or ctx.cues.loc.match(before)
+
+    def _confirm_doubtful(
+        self, ctx: _Text, level: list[int], gaz_span: dict[int, tuple[int, int, GazetteerEntry]]
+    ) -> None:
+        """A town refused as a frequent word stands where the text names it elsewhere for sure
+        (a place word or preposition before it, or a capital that says it: "Breslau" at the
+        start of a sentence, after "die Stadt Breslau")."""
+        sure = {entry.id for _, _, entry in gaz_span.values()}
+        for i, entry in ctx.doubtful.items():
+            if entry.id in sure and not level[i]:
+                t = ctx.tokens[i]
+                gaz_span[i] = (i + 1, t.end, entry)
+                level[i] = 3
 
     @staticmethod
     def _capital_next_to(tokens: list[Token], i: int) -> bool:
@@ -625,6 +674,8 @@ class Recognizer:
             return False  # a common word starting the sentence ("Στην Κίνα")
         if ctx.cues.titles.match(w):
             return False
+        if (ctx.lang or "") in NOUN_CAPITALISING and ctx.cues.loc.match(w):
+            return False  # a capitalised place noun of German: "die Stadt Breslau"
         hit = self.gazetteer.match([w])
         if hit is None:
             return True
@@ -697,7 +748,7 @@ class Recognizer:
             if kind is None:
                 kind = self._type(tuple(t.text for t in tokens[i:j]), cue, cues)
                 if kind in ("PER", "MISC") and not cue:
-                    kind = self._place_cue(first, j - i, cues, ctx.lang) or kind
+                    kind = self._place_cue(ctx, first, j - i) or kind
             out.append(self._mention(text, self._abbreviated(text, first.start), end, kind, field, None, cue))
             i = j
         return out
@@ -725,18 +776,22 @@ class Recognizer:
         return False
 
     @staticmethod
-    def _place_cue(first: Token, size: int, cues: Cues, lang: str | None) -> EntityType | None:
+    def _place_cue(ctx: _Text, first: Token, size: int) -> EntityType | None:
         """LOC when the word before the name says it is a place: a place word ("nad rzeką
         Nysą Kłodzką", "der Fluss Oder"), or a preposition of place before a name of several
         words that opens with an adjective in the case it governs ("na Dolnym Śląsku",
         "в Северной Каролине"); two capitalised words are otherwise taken for a first name
         and a surname. (A preposition alone says too little: "na Donalda Tuska", "w Jezusa
         Chrystusa", "w Parlamencie Europejskim" are a person, a person and an institution.)"""
+        cues, lang = ctx.cues, ctx.lang
         before = first.prev
         if not before or first.initial:
             return None
         if (before[0].islower() or (lang or "") in NOUN_CAPITALISING) and cues.loc.match(before):
-            return "LOC"  # German place words are capitalised ("am Fluss Schwarze Elster")
+            # German place words are capitalised ("am Fluss Schwarze Elster"); a title before
+            # the place word makes it a genitive and the name a person ("hejtman kraje Jan Novák")
+            words = _ANY_WORD.findall(ctx.text, max(0, first.start - 80), first.start)[-4:-1]
+            return None if any(cues.titles.match(w) for w in words) else "LOC"
         if not before[0].islower():
             return None
         endings = _PLACE_ADJECTIVE_ENDINGS.get(lang or "", ())

@@ -232,3 +232,31 @@ def test_a_river_named_after_a_river_word_is_a_place(linker: EntityLinker, text:
 def test_a_person_after_a_preposition_stays_a_person(linker: EntityLinker) -> None:
     a = linker(_article("Wielu posłów głosowało na Donalda Tuska w piątek.", "pl", "h7-na-person"))
     assert _type_of(a, "Donalda Tuska") == "PER"
+
+
+def test_a_german_exonym_of_a_city_stands_where_the_text_says_it_is_a_place(linker: EntityLinker) -> None:
+    text = "Breslau rechnet mit Regen. Viele Pendler arbeiten täglich in Breslau."
+    a = linker(_article(text, "de", "h7-breslau"))
+    wroclaw = [e for e in a.entities if e.id == "LOC:g3081368"]
+    assert wroclaw and len(wroclaw[0].mentions) == 2  # the one at the sentence start too
+
+
+def test_a_frequent_german_noun_stays_a_noun_without_a_place_cue(linker: EntityLinker) -> None:
+    a = linker(_article("Den Rest erledigen wir morgen. Der Rest bleibt liegen.", "de", "h7-rest"))
+    assert a.entities == ()
+
+
+def test_a_person_after_a_title_and_a_place_word_stays_a_person(linker: EntityLinker) -> None:
+    a = linker(_article("Hejtman kraje Pavel Dvořák ve čtvrtek vyhlásil stav ohrožení.", "cs", "h7-hejtman"))
+    assert _type_of(a, "Pavel Dvořák") == "PER"
+
+
+def test_a_cyrillic_case_ending_reaches_the_latin_spelling_through_a_cyrillic_stem() -> None:
+    from storyline.entities.knowledge import base_gazetteer
+
+    assert base_gazetteer().lookup(["Афинах"]).id == "LOC:g264371"  # type: ignore[union-attr]  # Athens
+
+
+def test_a_german_place_noun_before_a_city_is_no_first_name(linker: EntityLinker) -> None:
+    a = linker(_article("Die Stadt Breslau hat am Dienstag den Notstand ausgerufen.", "de", "h7-stadt"))
+    assert "LOC:g3081368" in {e.id for e in a.entities}
