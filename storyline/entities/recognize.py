@@ -88,6 +88,10 @@ _BOUNDARY = re.compile(r"[.!?…:;•|\n\r]")
 _SPACE = {" ", "\u00a0"}
 _SMALL_TOWN = 100_000  # gazetteer priority (population) below which a town yields to other readings
 _LOOSE = frozenset({"cut", "swap", "key"})  # gazetteer matches not on the spelling as written
+# a word this frequent in the text's language (Zipf) is not the name of a foreign town below
+# _LARGE_TOWN people: such a town is rarely news abroad, a common word or demonym always is
+_FREQUENT = 4.0
+_LARGE_TOWN = 300_000
 MAX_TOKENS = 6
 _NUMBER_AFTER = re.compile(r"(?:[ \u00a0]?[-–—][ \u00a0]?|[ \u00a0])\d(?![\d%]|[.,:/]\d)")
 # surnames that inflect like adjectives (Bibiová, Petrovoj, Putina): not adjectives for the rule below
@@ -538,6 +542,8 @@ class Recognizer:
             return None  # "March" the month, not Marka the town
         z = zipf(low, lang)
         city = hit.priority < 10**9
+        if city and z >= _FREQUENT and hit.priority < _LARGE_TOWN and self.gazetteer.foreign(hit, lang):
+            return None  # a frequent word that spells a small foreign town: "Polak" is not Polotsk
         # where a capital says little (sentence start, German nouns, all caps), a frequent
         # word is a common word that happens to name a town somewhere ("Tage", "Anfang")
         uninformative = t.initial or (lang or "") in NOUN_CAPITALISING or w.isupper()

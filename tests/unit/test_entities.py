@@ -260,3 +260,30 @@ def test_a_cyrillic_case_ending_reaches_the_latin_spelling_through_a_cyrillic_st
 def test_a_german_place_noun_before_a_city_is_no_first_name(linker: EntityLinker) -> None:
     a = linker(_article("Die Stadt Breslau hat am Dienstag den Notstand ausgerufen.", "de", "h7-stadt"))
     assert "LOC:g3081368" in {e.id for e in a.entities}
+
+
+# -- frequent words that spell small foreign towns -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "wrong", "right"),
+    [
+        ("Niejeden Polak pamięta tamtą zimę.", "pl", "LOC:g623317", None),  # Polotsk, Belarus
+        ("Eksport zboża do Kanady wzrósł w tym roku.", "pl", "LOC:g3028808", None),  # Cannes, France
+        ("Свещеникът говори за пророка Мохамед вчера.", "bg", "LOC:g2542051", None),  # Mohammedia, Morocco
+        ("Cała Unia musi zdecydować szybko.", "pl", "LOC:g738349", None),  # Ünye, Turkey
+    ],
+)
+def test_a_frequent_word_is_not_a_small_foreign_town(
+    linker: EntityLinker, text: str, lang: str, wrong: str, right: str | None
+) -> None:
+    a = linker(_article(text, lang, f"h7-foreign-{wrong}"))
+    ids = {e.id for e in a.entities}
+    assert wrong not in ids
+    if right is not None:
+        assert right in ids
+
+
+def test_a_small_town_at_home_in_the_language_stays_a_town(linker: EntityLinker) -> None:
+    a = linker(_article("Koncert se konal v pátek ve Zlíně.", "cs", "h7-home-town"))
+    assert "LOC:g3061370" in {e.id for e in a.entities}  # Zlín, frequent in Czech and at home there
