@@ -30,7 +30,10 @@ from typing import Any
 
 from storyline.entities.normalize import (
     ANY_SCRIPT,
+    CYRILLIC,
+    GREEK,
     KEY_VERSION,
+    LATIN,
     coarse_name,
     fold_key,
     name_key,
@@ -53,9 +56,11 @@ _TYPES: set[str] = {"PER", "LOC", "ORG", "MISC"}
 # letters case endings are made of, once folded (Białorusi, Krievijas, Trumpem)
 _ENDING_LETTERS = frozenset("aeiousmh")
 _NOMINATIVE_ENDINGS = ("a", "o", "e", "s")  # what a case ending replaces in a place's name
-# A spelling as written matches a name of another script only from this many folded letters:
-# shorter ones meet by accident ("Мей" and the Latin "Mei" of a Chinese city)
+# A spelling as written matches a name of another script only from this many folded letters
+# (shorter ones meet by accident: "Мей" and the Latin "Mei" of a Chinese city), and only a
+# name in a cased script: a romanised Bengali or Arabic name is a guess ("Франс" ~ ফ্রান্স)
 _CROSS_SCRIPT_FOLD = 5
+_CASED = LATIN | CYRILLIC | GREEK
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +230,8 @@ class Gazetteer:
             return None
         script = script_bit(tokens[0])
         hit = self.by_fold.get(folded)
-        if hit is not None and (len(folded) >= _CROSS_SCRIPT_FOLD or self.fold_scripts.get(folded, 0) & script):
+        scripts = self.fold_scripts.get(folded, 0)
+        if hit is not None and (scripts & script or (len(folded) >= _CROSS_SCRIPT_FOLD and scripts & _CASED)):
             return hit, "fold"
         last = folded.rsplit(" ", 1)[-1]
         for cut in (1, 2, 3):

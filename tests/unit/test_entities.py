@@ -153,6 +153,7 @@ def test_knowledge_base_candidates_come_in_id_order() -> None:
         ("Έλληνας", "LOC:g4890864"),  # Greek "a Greek" ~ "elin", the Cyrillic Элджин (Elgin) folded
         ("Блю", "LOC:BE"),  # Bulgarian word ~ "bli", a Persian spelling of Belgium folded
         ("Мей", "LOC:g1800779"),  # a short Cyrillic surname ~ the Latin "Mei" of a Chinese city
+        ("Франс", "LOC:FR"),  # ~ "frans", only ever a romanised Bengali name of France
     ],
 )
 def test_a_loose_key_from_another_script_is_no_match(word: str, wrong: str) -> None:
