@@ -36,11 +36,14 @@ from storyline.entities.knowledge import (
     base_gazetteer,
     slug,
 )
-from storyline.entities.normalize import coarse_name, fold_key, split_name, text_key
+from storyline.entities.normalize import CYRILLIC, GREEK, LATIN, coarse_name, fold_key, script_bit, split_name, text_key
 from storyline.entities.recognize import Mention, Recognizer
 from storyline.models import Article, ArticleEntity, Entity, EntityType, Span, Variant, replace
 
 log = logging.getLogger(__name__)
+
+_CASED = LATIN | CYRILLIC | GREEK
+_TRANSCRIBED_MIN_COUNT = 2  # mentions of an entity before a transcription may join it
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,7 @@ class EntitySettings:
     max_chars: int = 200_000  # longer texts are read up to here (the rest keeps no mentions)
     name_similarity: float = 0.75  # fuzzy ratio of the other names of two people with one surname
     spelling_similarity: float = 0.75  # fuzzy ratio of two spellings with one sound code
+    transcription_similarity: float = 0.6  # the same for one word written in two scripts
 
 
 @dataclass(slots=True)
@@ -208,6 +212,11 @@ class Resolver:
         if len(code) < 2:
             return None
         folded = fold_key(list(m.tokens))
+        # one word of three sounds or more, transcribed from another script: the spelling
+        # follows the sound, not the letters (Райънеър ~ Ryanair), so a lower ratio will do
+        # for an organisation (or untyped name) seen often enough in that other script
+        word = m.tokens[0]
+        script = script_bit(word) if len(m.tokens) == 1 and len(code) >= 3 and not word.isupper() else 0
         best: tuple[float, KBEntity] | None = None
         for e in self.kb.candidates(self.kb.by_coarse.get(code, set())):
             if not _compatible(e.type, kind) or not self._ok(key, e):
@@ -216,7 +225,20 @@ class Resolver:
                 if vkey.count(" ") != key.count(" "):
                     continue
                 score = max(ratio(key, vkey), ratio(folded, fold_key(split_name(vtext)))) / 100
-                if score >= self.settings.spelling_similarity and (best is None or score > best[0]):
+                needed = self.settings.spelling_similarity
+                if (
+                    script
+                    and not e.fixed_name  # places and known organisations have their names
+                    and e.type in ("ORG", "MISC")
+                    and kind in ("ORG", "MISC")
+                    and e.count >= _TRANSCRIBED_MIN_COUNT
+                    and (other := script_bit(vtext)) != script
+                    and (script | other) & _CASED == script | other
+                    and not vtext.isupper()
+                    and abs(len(folded) - len(vkey)) <= 2
+                ):
+                    needed = self.settings.transcription_similarity
+                if score >= needed and (best is None or score > best[0]):
                     best = (score, e)
         return best[1] if best else None
 

@@ -441,7 +441,9 @@ class Recognizer:
             low = w.lower()
             key = token_key(w)
             z = zipf(low, lang)
-            if key in strong_keys or (self.known(key) and z < 3.0):
+            if (key in strong_keys and not (z >= 5.0 and low in ctx.lower_words)) or (self.known(key) and z < 3.0):
+                # (a very frequent word also written in lower case here is a function word at
+                # the sentence start, whatever a name of the same key says: "Jak" ~ "Jaki")
                 level[i] = 2
             elif not nouns and z < 2.5 and low not in ctx.lower_words and not (caps[i] and len(w) > 4):
                 level[i] = 2  # a rare word never written in lower case here

@@ -288,3 +288,29 @@ def test_a_frequent_word_is_not_a_small_foreign_town(
 def test_a_small_town_at_home_in_the_language_stays_a_town(linker: EntityLinker) -> None:
     a = linker(_article("Koncert se konal v pátek ve Zlíně.", "cs", "h7-home-town"))
     assert "LOC:g3061370" in {e.id for e in a.entities}  # Zlín, frequent in Czech and at home there
+
+
+# -- one brand in two scripts, a function word at a sentence start ---------------------------
+
+
+def test_a_brand_transcribed_into_cyrillic_joins_its_latin_spelling() -> None:
+    linker = EntityLinker(Config.load(), None)  # a knowledge base of its own
+    pl = linker(_article("W piątek Ryanair obniżył ceny, a potem Ryanair zapowiedział nowe trasy.", "pl", "t1"))
+    bg = linker(_article("Вчера авиокомпанията Райънеър обяви нови полети до Варна.", "bg", "t2"))
+    ryanair = next(e.id for e in pl.entities if e.mentions[0].text == "Ryanair")
+    assert ryanair in {e.id for e in bg.entities}
+
+
+def test_a_cyrillic_word_does_not_join_a_latin_place_by_sound() -> None:
+    linker = EntityLinker(Config.load(), None)
+    linker(_article("Pociąg do Monachium odjechał. W Monachium padało.", "pl", "m1"))
+    bg = linker(_article("Менсън каза, че ще дойде.", "bg", "m2"))
+    assert all(not e.id.startswith("LOC:") for e in bg.entities)
+
+
+def test_a_frequent_function_word_at_a_sentence_start_does_not_open_a_name(linker: EntityLinker) -> None:
+    text = "Jak Orlen podniósł ceny, wie każdy, kto oglądał program Jaki Jest Rynek w sobotę. Ceny rosną, jak zawsze."
+    a = linker(_article(text, "pl", "h7-jak"))
+    forms = {m.text for e in a.entities for m in e.mentions}
+    assert "Orlen" in forms
+    assert not any(f.startswith("Jak ") for f in forms)
