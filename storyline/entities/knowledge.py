@@ -215,7 +215,11 @@ class Gazetteer:
         word (Białorusi = Białoruś + i); the case ending swapped for a nominative one
         (Москве = Москва, Prahy = Praha); the suffix-stripped key (Ziemeļkoreju ~ Ziemeļkoreja).
         Single words need at least three letters, four for the looser ways, and cities
-        (below country priority) a key of four letters.
+        (below country priority) a key of four letters. Keys fold every script onto Latin
+        letters, so the looser ways accept a key only from a name in the word's own script
+        (or, for a cut or swapped ending, a stem of it: "Афинах"), and the spelling as
+        written one from another cased script only from five letters: "Έλληνας" less its
+        ending is not the "Элджин" (Elgin) it folds like.
         """
         if len(tokens) == 1:
             word = tokens[0].replace(".", "")

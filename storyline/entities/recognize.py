@@ -10,9 +10,17 @@ No trained model: the signals are the ones a reader of an unknown language would
   word is rare in the language (``wordfreq``) and never written in lower case in the text.
 * **Gazetteer.** Places and organisations (CLDR, GeoNames, pycountry, our short list)
   match in any inflection through the suffix-stripped key, also over several words and
-  with lower-case words inside ("Evropská unie").
+  with lower-case words inside ("Evropská unie"); the loose matches only through a name in
+  the text's own script (:meth:`~storyline.entities.knowledge.Gazetteer.match_uncached`).
+  A word that only loosely spells a country after a first name is a surname ("Rick
+  Perry"); a frequent word of the language never names a small *foreign* town ("Polak"
+  is not Polotsk); a town whose name is a frequent word where a capital says little
+  (German nouns, sentence starts) stands after a place word or preposition ("die Stadt
+  Breslau", "in Breslau") or where the text names it so elsewhere.
 * **Cue words.** A title or role before a name makes it a person ("prezidents Putins",
-  "του προέδρου Σι"); an organisation or place word inside it types it ("Partia Pracy").
+  "του προέδρου Σι"); an organisation or place word inside it types it ("Partia Pracy"),
+  a place word right before it too ("nad rzeką Nysą Kłodzką"), and so does a preposition
+  of place before a name that opens with a locative adjective ("na Dolnym Śląsku").
 * **German nouns.** A capitalised word there is a name part if it is not a common German
   word, or is as common in English as in German (international names: Putin, Kim), or is a
   capitalised *adjective* (simplemma's lemma is lower case: "das Europäische Parlament").
