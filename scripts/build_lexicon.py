@@ -16,7 +16,15 @@ computed here once, from the installed simplemma and wordfreq packages:
    ``compounds_in_dictionary[lang]``: the entries of simplemma's dictionary that are not
    one token for wordfreq ("най-доброто") but as frequent as that once wordfreq combines
    their parts (lower case, as the stage asks).
-2. ``german_adjectives``: the words of wordfreq's German list whose capitalised form
+2. ``proper[lang]``: for the same languages (cased scripts only), the words of Zipf ≥
+   :data:`~storyline.entities.lexicon.COMMON_MIN_ZIPF` (letters only) that are *not*
+   common words: ``simplemma.is_known`` rejects them or their lemma is capitalised
+   ("michael" → "Michael", "путин" → "Путин"). Every other word that frequent is a
+   common word of the language ("stávka", "piloti", "заради"): a capitalised one at the
+   edge of a run of capitalised words is not part of the name. Left out: languages that
+   capitalise every noun, and those where simplemma rejects more than half of these words
+   (its dictionary is too thin there to call a word common).
+3. ``german_adjectives``: the words of wordfreq's German list whose capitalised form
    simplemma lemmatises to a different, lower-case lemma ("Europäische" → "europäisch").
 
 Re-run after upgrading simplemma or wordfreq. Prints the counts and the file size.
@@ -41,9 +49,11 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "storyline" / "entities" / "data" / "lexicon.json.gz"
 sys.path.insert(0, str(ROOT))
 
-from storyline.entities.lexicon import DICTIONARY_MIN_ZIPF, WF_ALIAS  # noqa: E402
+from storyline.entities.knowledge import NOUN_CAPITALISING  # noqa: E402
+from storyline.entities.lexicon import COMMON_MIN_ZIPF, DICTIONARY_MIN_ZIPF, WF_ALIAS  # noqa: E402
 
 MAX_BAND = round((9 - DICTIONARY_MIN_ZIPF) * 100)  # zipf = 9 - band / 100
+COMMON_MAX_BAND = round((9 - COMMON_MIN_ZIPF) * 100)
 
 
 def spellings(word: str, lang: str) -> list[str]:
@@ -75,6 +85,38 @@ def not_in_dictionary(paths: dict[str, str]) -> dict[str, list[str]]:
         unknown = [w for w in frequent if not any(simplemma.is_known(s, lang=lang) for s in spellings(w, lang))]
         out[lang] = sorted(unknown)
         print(f"{lang}: {len(frequent)} frequent words, {len(unknown)} unknown ({time.perf_counter() - started:.1f} s)")
+    return out
+
+
+def _cased(word: str) -> bool:
+    return word.upper() != word.lower()
+
+
+def _common(word: str, lang: str) -> bool:
+    """simplemma knows the word and its lemma is written in lower case."""
+    for s in spellings(word, lang):
+        if simplemma.is_known(s, lang=lang):
+            lemma = simplemma.lemmatize(s, lang=lang)
+            if lemma[:1].islower():
+                return True
+    return False
+
+
+def proper(paths: dict[str, str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for lang, code in languages(paths):
+        pack = read_cBpack(paths[code])
+        frequent = [w for bucket in pack[: COMMON_MAX_BAND + 1] for w in bucket if _LETTERS.match(w)]
+        if not frequent or sum(map(_cased, frequent[:200])) < 100:
+            continue  # a script without capitals: the recogniser does not look at capitals there
+        found = [w for w in frequent if not _common(w, lang)]
+        if lang in NOUN_CAPITALISING or len(found) * 2 > len(frequent):
+            # every noun capitalised (the recogniser does not ask there), or a dictionary too
+            # thin to tell a common word from a name (then no word is called common)
+            print(f"{lang}: skipped ({len(found)} of {len(frequent)} not common words)")
+            continue
+        out[lang] = sorted(found)
+        print(f"{lang}: {len(frequent)} words of Zipf >= {COMMON_MIN_ZIPF}, {len(found)} not common words")
     return out
 
 
@@ -120,6 +162,8 @@ def main() -> None:
         "not_in_dictionary": not_in_dictionary(paths),
         "compounds_in_dictionary": compounds_in_dictionary(paths),
         "german_adjectives": german_adjectives(paths),
+        "common_min_zipf": COMMON_MIN_ZIPF,
+        "proper": proper(paths),
     }
     data["dictionary_languages"] = sorted(data["not_in_dictionary"])
     raw = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")

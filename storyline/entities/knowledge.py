@@ -331,6 +331,13 @@ class Cues:
     loc: CueSet
     particles: frozenset[str]
     place_before: frozenset[str] = frozenset()  # prepositions of place of this language only
+    # the organisation words of every other language, whole (five letters or more): names
+    # travel untranslated ("Vereinigung Cockpit" in a Czech text)
+    foreign_org: frozenset[str] = frozenset()
+
+    def org_word(self, word: str) -> bool:
+        """An organisation word of this language, or one of another language written whole."""
+        return self.org.match(word) or (len(word) >= 5 and plain(word) in self.foreign_org)
 
 
 @lru_cache(maxsize=64)
@@ -353,6 +360,13 @@ def cues_for(lang: str | None) -> Cues:
         pick("loc"),
         frozenset(data["particles"]["all"]),
         frozenset(data["place_before"].get(lang or "en", [])),
+        frozenset(
+            plain(w)
+            for code, words in data["org"].items()
+            if code not in langs
+            for w in words
+            if len(w) >= 5 and " " not in w
+        ),
     )
 
 
@@ -444,6 +458,7 @@ class KBEntity:
     fixed_name: bool = False  # a gazetteer or alias entity keeps its canonical name
     names: dict[str, str] = field(default_factory=dict)  # one written form per distinct key
     ends: set[str] = field(default_factory=set)  # first and last word keys of its longer names
+    votes: dict[str, int] = field(default_factory=dict)  # articles per type (see EntityLinker._vote)
 
 
 def script_of(text: str) -> str:

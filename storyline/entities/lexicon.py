@@ -16,6 +16,10 @@ thousand articles, so each answer must cost a lookup and hold little memory:
   decode one language's dictionary; the answers for the few thousand frequent words of
   each language are computed once by ``scripts/build_lexicon.py`` and shipped in
   ``data/lexicon.json.gz`` (only the frequent words simplemma does *not* know are stored).
+* :func:`common_word` — is a word of Zipf ≥ :data:`COMMON_MIN_ZIPF` a common word of the
+  language (simplemma knows it, with a lower-case lemma: "stávka", "piloti", "заради")
+  rather than a name or a foreign word ("Michael", "Путин", "Reuters")? The same file
+  lists, per language, the words that frequent that are *not* common words.
 * :func:`german_adjective` — is a capitalised German word an inflected adjective or verb
   form (simplemma's lemma is lower case: "Europäische" → "europäisch")? The same file
   lists the words of wordfreq's German list for which simplemma says so.
@@ -42,6 +46,9 @@ log = logging.getLogger(__name__)
 WF_ALIAS = {"hr": "sh", "sr": "sh", "bs": "sh", "no": "nb"}
 #: :func:`in_dictionary` answers only for words at least this frequent (the build keeps those)
 DICTIONARY_MIN_ZIPF = 4.5
+#: :func:`common_word` answers only for words at least this frequent (the build keeps those):
+#: inflected common nouns are rarer than 4.5 ("stávka" 3.5, "narodzeniem" 3.2)
+COMMON_MIN_ZIPF = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +170,7 @@ class Lexicon:
     not_in_dictionary: dict[str, frozenset[str]]
     compounds_in_dictionary: dict[str, frozenset[str]]
     german_adjectives: frozenset[str]
+    proper: dict[str, frozenset[str]]  # per language, the frequent words that are not common words
 
 
 @lru_cache(maxsize=1)
@@ -175,6 +183,7 @@ def lexicon() -> Lexicon:
         {lang: frozenset(words) for lang, words in data["not_in_dictionary"].items()},
         {lang: frozenset(words) for lang, words in data["compounds_in_dictionary"].items()},
         frozenset(data["german_adjectives"]),
+        {lang: frozenset(words) for lang, words in data.get("proper", {}).items()},
     )
 
 
@@ -195,19 +204,45 @@ def in_dictionary(word: str, lang: str | None) -> bool:
     return word.casefold() not in lex.not_in_dictionary.get(code, frozenset())
 
 
+@lru_cache(maxsize=200_000)
+def common_word(word: str, lang: str | None) -> bool:
+    """Is ``word`` (any case) a common word of ``lang``: frequent (Zipf ≥
+    :data:`COMMON_MIN_ZIPF`) and in simplemma's dictionary with a lower-case lemma?
+
+    False when the language has no such list (no capitals, or not in simplemma) and for
+    rarer words, of which nothing is known here. A name ("Michael", "Путин") or a foreign
+    word ("Reuters") is not a common word however frequent.
+    """
+    table = lexicon().proper.get(lang or "en")
+    if table is None:
+        return False
+    low = word.lower()
+    return low.isalpha() and low not in table and zipf(low, lang) >= COMMON_MIN_ZIPF
+
+
+def name_word(word: str, lang: str | None) -> bool:
+    """A frequent word (Zipf ≥ :data:`COMMON_MIN_ZIPF`) of ``lang`` that is a name or a
+    foreign word for simplemma ("michael", "путин"); False when nothing is known of it."""
+    table = lexicon().proper.get(lang or "en")
+    return table is not None and word.lower() in table
+
+
 def german_adjective(word: str) -> bool:
     """A capitalised German word whose lemma is lower case and different ("Europäische")."""
     return word.casefold() in lexicon().german_adjectives
 
 
 __all__ = [
+    "COMMON_MIN_ZIPF",
     "DICTIONARY_MIN_ZIPF",
     "FrequencyTable",
     "Lexicon",
+    "common_word",
     "frequency_table",
     "german_adjective",
     "in_dictionary",
     "lexicon",
+    "name_word",
     "wordfreq_code",
     "zipf",
 ]

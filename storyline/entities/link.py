@@ -82,6 +82,13 @@ def _compatible(a: EntityType, b: EntityType) -> bool:
     return a == b or "MISC" in (a, b)
 
 
+def _compatible_word(a: EntityType, b: EntityType) -> bool:
+    """Types of one-word names that may be one entity: a role word before a single word
+    ("head of Ryanair", "šéf Ryanairu") often types an organisation as a person, so the
+    same word is not split over PER and ORG (places stay apart: the gazetteer knows them)."""
+    return _compatible(a, b) or {a, b} == {"PER", "ORG"}
+
+
 def _position(m: Mention) -> tuple[int, int]:
     return ({"title": 0, "text": 1}.get(m.field, 2), m.start)
 
@@ -168,7 +175,8 @@ class Resolver:
         tokens = key.split()
         if not tokens:
             return None
-        exact = [e for e in kb.candidates(kb.by_key.get(key, set())) if _compatible(e.type, kind) and self._ok(key, e)]
+        fits = _compatible_word if len(tokens) == 1 else _compatible
+        exact = [e for e in kb.candidates(kb.by_key.get(key, set())) if fits(e.type, kind) and self._ok(key, e)]
         if exact:
             return max(exact, key=lambda e: e.count)
         if len(tokens) > 1:
@@ -263,7 +271,9 @@ class EntityLinker:
         self._load()
         self.banned = self._banned()
         self.resolver = Resolver(self.kb, self.settings, self.banned)
-        self.recognizer = Recognizer(self.gazetteer, known=self._known, known_single=self._single)
+        self.recognizer = Recognizer(
+            self.gazetteer, known=self._known, known_single=self._single, known_org=self._organisation
+        )
         self._links: list[tuple[str, str, int]] = []
 
     def _known(self, key: str) -> bool:
@@ -273,6 +283,10 @@ class EntityLinker:
     def _single(self, key: str) -> bool:
         """A one-word entity, not a person, seen at least three times (Brexit, Gazprom)."""
         return any(e.count >= 3 and e.type != "PER" for e in self.kb.candidates(self.kb.by_key.get(key, set())))
+
+    def _organisation(self, key: str) -> bool:
+        """A one-word organisation seen at least three times (Ryanair, Reuters)."""
+        return any(e.count >= 3 and e.type == "ORG" for e in self.kb.candidates(self.kb.by_key.get(key, set())))
 
     # -- setup -----------------------------------------------------------------------------
     def _gazetteer(self) -> Gazetteer:
@@ -417,10 +431,7 @@ class EntityLinker:
         found = self.resolver.find(local)
         kind = local.type
         if found is not None:
-            if found.type == "MISC" and kind != "MISC":
-                found.type = kind
-                for k in found.names:
-                    kb.typed_tokens.update(k.split())
+            self._vote(found, kind)
             return found
         m = local.fullest
         ident = f"{kind.lower()}:{slug(m.key)}"
@@ -428,7 +439,30 @@ class EntityLinker:
         while ident in kb.entities or ident in kb.redirect:
             ident = f"{kind.lower()}:{slug(m.key)}-{n}"
             n += 1
-        return kb.ensure(ident, m.text, kind)
+        entity = kb.ensure(ident, m.text, kind)
+        self._vote(entity, kind)
+        return entity
+
+    def _vote(self, entity: KBEntity, kind: EntityType) -> None:
+        """Count one article's type for the entity; its type is the most voted PER, LOC or
+        ORG (MISC says nothing; a tie keeps the type it has). One article where a role word
+        stood before "Ryanair" no longer makes the company a person for good. Entities
+        loaded from the store start with their type voted by their article count."""
+        if entity.fixed_name:
+            return  # a gazetteer or alias entity: its type is given
+        votes = entity.votes
+        if not votes and entity.articles:
+            votes[entity.type] = entity.articles
+        votes[kind] = votes.get(kind, 0) + 1
+        typed = [(n, t == entity.type, t) for t, n in votes.items() if t != "MISC"]
+        if not typed:
+            return
+        best: EntityType = max(typed)[2]  # type: ignore[assignment]
+        if best != entity.type:
+            entity.type = best
+            self.kb.dirty.add(entity.id)
+            for k in entity.names:
+                self.kb.typed_tokens.update(k.split())
 
     def flush(self) -> None:
         """Write what changed in the knowledge base to the store."""

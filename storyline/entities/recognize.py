@@ -42,7 +42,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from storyline.entities.knowledge import NOUN_CAPITALISING, Cues, Gazetteer, GazetteerEntry, cues_for
-from storyline.entities.lexicon import german_adjective, in_dictionary, zipf
+from storyline.entities.lexicon import common_word, german_adjective, in_dictionary, name_word, zipf
 from storyline.entities.normalize import fold, fold_key, name_key, token_key
 from storyline.models import EntityType, Field
 
@@ -155,6 +155,9 @@ _PLACE_ADJECTIVE_ENDINGS: dict[str, tuple[str, ...]] = {
 }
 # English month and weekday names (the build keeps out of the non-entity list any word that
 # names a place somewhere; for these the calendar reading wins over a small town)
+# an all-caps word this long that is a common word of the language is a shouted word, not
+# an acronym (acronyms are short, and rarely spell a common word: "NATO", "MSZ", "ТАСС")
+_MIN_CAPS_WORD = 5
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december"
     " monday tuesday wednesday thursday friday saturday sunday".split()
@@ -227,6 +230,16 @@ def _split_token(text: str, start: int, gazetteer: Gazetteer) -> list[tuple[str,
 
 
 _ENDERS = frozenset(".!?…:;•|\n\r")
+
+
+def _script(ch: str) -> int:
+    """A coarse script of a letter: Latin, Greek, Cyrillic, other."""
+    o = ord(ch)
+    if o < 0x370:
+        return 0
+    if o < 0x400:
+        return 1
+    return 2 if o < 0x530 else 3
 
 
 def tokenize(text: str, gazetteer: Gazetteer) -> list[Token]:
@@ -344,10 +357,41 @@ class Recognizer:
         gazetteer: Gazetteer,
         known: Callable[[str], bool] | None = None,
         known_single: Callable[[str], bool] | None = None,
+        known_org: Callable[[str], bool] | None = None,
     ) -> None:
         self.gazetteer = gazetteer
         self.known = known or (lambda key: False)
         self.known_single = known_single or (lambda key: False)
+        self.known_org = known_org or (lambda key: False)  # a one-word organisation seen before
+        self._inner_words: frozenset[str] | None = None
+
+    @property
+    def inner_words(self) -> frozenset[str]:
+        """Keys of the words that follow the first word in the gazetteer's names of several
+        words ("Północna" of "Korea Północna", "Republic", "Sea"): common words that are
+        part of names, never trimmed off one."""
+        if self._inner_words is None:
+            self._inner_words = frozenset(w for key in self.gazetteer.by_key if " " in key for w in key.split(" ")[1:])
+        return self._inner_words
+
+    def _common(self, ctx: _Text, t: Token, cue_words: bool = False) -> bool:
+        """Is token ``t`` a capitalised common word of the text's language, not a name part?
+
+        A frequent word that simplemma knows with a lower-case lemma ("Stávka", "Piloti",
+        "Забастовка"), or one written in lower case elsewhere in the text; not an
+        organisation or place word unless ``cue_words`` (they type the name: "Partia
+        Pracy"), nor a word of a place's name ("Północnej"). Not asked in languages that
+        capitalise every noun.
+        """
+        w = t.text
+        if (ctx.lang or "") in NOUN_CAPITALISING or w.isupper():
+            return False
+        if not (common_word(w, ctx.lang) or w.lower() in ctx.lower_words):
+            return False
+        cues = ctx.cues
+        if not cue_words and (cues.org_word(w) or cues.loc.match(w)):
+            return False
+        return token_key(w) not in self.inner_words
 
     def find(self, text: str, lang: str | None, field: Field = "text") -> list[Mention]:
         if not text or not any(map(str.isupper, text[:200_000])):
@@ -390,6 +434,7 @@ class Recognizer:
         if ctx.doubtful:
             self._confirm_doubtful(ctx, level, gaz_span)
         strong_keys: set[str] = set()
+        leaning: set[int] = set()  # weak words made strong only by the name after them
         calendar_names: set[str] = set()  # "May" once seen as "Theresa May" in this text
         calendar_later: list[int] = []  # calendar words right after a capitalised word
         for i, t in enumerate(tokens):
@@ -426,6 +471,8 @@ class Recognizer:
             if len(w) <= 3 and t.end < len(text) - 1 and text[t.end] == "-" and text[t.end + 1].isdigit():
                 continue  # "Su-35", "F-16": a model number
             shouting = caps[i] and sum(caps[max(0, i - 2) : i + 3]) >= 3
+            if caps[i] and len(w) >= _MIN_CAPS_WORD and common_word(w, lang):
+                shouting = True  # "ЗАРАДИ ВЯТЪРА" (because of the wind): a headline's common words
             if caps[i] and not shouting:
                 level[i] = 2
             elif t.initial or shouting or (nouns and not german_namelike(w)):
@@ -455,6 +502,8 @@ class Recognizer:
                 level[i] = 2
             elif not nouns and z < 2.5 and low not in ctx.lower_words and not (caps[i] and len(w) > 4):
                 level[i] = 2  # a rare word never written in lower case here
+                if z > 0 and i + 1 < n and level[i + 1] >= 2 and tokens[i + 1].gap in _SPACE:
+                    leaning.add(i)  # a word of the language opening a name: alone, it is none
             elif (
                 i + 1 < n
                 and level[i + 1] >= 2
@@ -465,6 +514,7 @@ class Recognizer:
                 and not (nouns and _common_tail(low))
             ):
                 level[i] = 2  # "Vladimir Putin said" at the start of a sentence, German "Wladimir Putin"
+                leaning.add(i)
             elif (
                 nouns
                 and not t.initial
@@ -479,7 +529,7 @@ class Recognizer:
         for i in calendar_later:
             if level[i - 1] >= 2 and not level[i]:
                 level[i] = 2  # "Theresa May" where "Theresa" was confirmed only later
-        mentions = self._spans(ctx, level, gaz_span, field)
+        mentions = self._spans(ctx, level, gaz_span, field, leaning)
         return mentions + self._lower_case_names(ctx, strong_keys, field)
 
     @staticmethod
@@ -692,6 +742,14 @@ class Recognizer:
             return False
         if (ctx.lang or "") in NOUN_CAPITALISING and ctx.cues.loc.match(w):
             return False  # a capitalised place noun of German: "die Stadt Breslau"
+        if k > i and (
+            self.known_single(token_key(w))
+            or (self._common(ctx, tokens[k]) and not _adjective(tokens[i].text, ctx.adjectives))
+        ):
+            # "w Polsce Ryanair", "в Европе Перейти": a common word or a known one-word
+            # organisation after a place does not make the place part of a person's name
+            # (an adjective before a common word may open one: "Северный Донец")
+            return False
         hit = self.gazetteer.match([w])
         if hit is None:
             return True
@@ -700,8 +758,16 @@ class Recognizer:
         return hit[0].priority < 10**9 or (mine is not None and mine[0].priority < 10**9)
 
     def _spans(
-        self, ctx: _Text, level: list[int], gaz_span: dict[int, tuple[int, int, GazetteerEntry]], field: Field
+        self,
+        ctx: _Text,
+        level: list[int],
+        gaz_span: dict[int, tuple[int, int, GazetteerEntry]],
+        field: Field,
+        leaning: set[int] | frozenset[int] = frozenset(),
     ) -> list[Mention]:
+        """The mentions of the text from the levels of its tokens. ``leaning``: weak words
+        kept only for the name after them; alone they are no name ("Бортпроводники" before
+        "Ryanair", a name of another script)."""
         text, tokens, cues = ctx.text, ctx.tokens, ctx.cues
         out: list[Mention] = []
         n = len(tokens)
@@ -720,10 +786,28 @@ class Recognizer:
             j = i + 1
             while j < n and j - i < MAX_TOKENS:
                 t = tokens[j]
-                if level[j] == 2 and j not in gaz_span and (t.gap in _SPACE or _particles(t.gap, cues)):
-                    j += 1
+                if (
+                    level[j] == 2
+                    and j not in gaz_span
+                    and (t.gap in _SPACE or _particles(t.gap, cues))
+                    and _script(t.text[0]) == _script(tokens[j - 1].text[0])
+                ):
+                    j += 1  # (a name does not change script: "Cockpit Мартин Лохер" is two)
                 else:
                     break
+            run_end = j
+            hint: EntityType | None = None
+            if j - i >= 2:
+                trimmed = self._trim(ctx, i, j, level, gaz_span)
+                if trimmed is not None:
+                    i, j, hint = trimmed
+            elif i in leaning or (
+                self._common(ctx, tokens[i])
+                and (zipf(tokens[i].text.lower(), ctx.lang) >= 4.0 or tokens[i].text.lower() in ctx.lower_words)
+                and not self.known(token_key(tokens[i].text))
+            ):
+                i += 1  # a common word that stood beside a name or place ("z Wrocławia Zobacz")
+                continue
             if (
                 j - i >= 3
                 and self.known_single(token_key(tokens[i].text))
@@ -738,7 +822,7 @@ class Recognizer:
             if number is not None and j < n and level[j] == 2 and text[number.end() : tokens[j].start] in _SPACE:
                 j += 1  # "Nord Stream 2 AG"
                 end = tokens[j - 1].end
-            kind: EntityType | None = None
+            kind: EntityType | None = hint
             nxt = _NEXT_WORD.match(text, end)
             following = nxt.group(1) if nxt else ""
             first = tokens[i]
@@ -761,13 +845,106 @@ class Recognizer:
             if kind is None and following[:1].islower() and cues.org.match(following):
                 kind = "ORG"
             cue = self._person_cue(tokens, i, level, cues)
+            if j == i + 1 and not first.initial:
+                known = self.known_org(token_key(first.text))
+                if cue and known:
+                    cue = False  # "глава Ryanair", "šéf Ryanairu": the head of a known organisation
+                elif (
+                    kind is None
+                    and not cue
+                    and first.prev
+                    and (
+                        first.prev[0].islower()
+                        or (i and tokens[i - 1].text == first.prev and tokens[i - 1].initial and level[i - 1] < 2)
+                    )
+                    and cues.org.match(first.prev)
+                ):
+                    # "agentura Reuters", "авиакомпания Ryanair", "Spółka X" opening a sentence:
+                    # an organisation word before it
+                    kind = "ORG"
+            elif kind is None and j - i >= 2 and self.known_org(token_key(first.text)):
+                kind = "ORG"  # "Ryanair Sun": a known organisation's name opens it
             if kind is None:
                 kind = self._type(tuple(t.text for t in tokens[i:j]), cue, cues)
                 if kind in ("PER", "MISC") and not cue:
                     kind = self._place_cue(ctx, first, j - i) or kind
             out.append(self._mention(text, self._abbreviated(text, first.start), end, kind, field, None, cue))
-            i = j
+            i = max(j, run_end)
         return out
+
+    def _trim(
+        self, ctx: _Text, i: int, j: int, level: list[int], gaz_span: dict[int, tuple[int, int, GazetteerEntry]]
+    ) -> tuple[int, int, EntityType | None] | None:
+        """The run of capitalised words ``i..j`` without the common words at its edges,
+        when what is left is a name by itself; None to keep the run whole. The type is
+        ORG when an organisation word was cut off its start ("Aerolinky Ryanair").
+
+        "Piloti Ryanairu", "Бортпроводники Ryanair", "Ryanair Забастовка", "Reuters
+        Stávka": a headline or caption glued to the next sentence, or a capitalised common
+        noun, puts a common word beside a name. Opening words go when what is left is a
+        one-word name the knowledge base already knows as no person (first names are often
+        common words: "Mark Rutte", "Вера Брежнева"), or, at a sentence start, when a name
+        of several words is left; closing words go when what is left is such a known name,
+        a name standing alone elsewhere in this text, or a place of the gazetteer. An
+        organisation or place word in what is left keeps the run whole ("Narodowy Bank
+        Polski"); one cut off before a known name types it ("Aerolinky Ryanair").
+        """
+        tokens, cues, lang = ctx.tokens, ctx.cues, ctx.lang
+        if (lang or "") in NOUN_CAPITALISING:
+            return None
+        a, b = i, j
+        while b - a >= 2 and self._common(ctx, tokens[b - 1]) and not _adjective(tokens[b - 2].text, ctx.adjectives):
+            b -= 1  # (an adjective before a common noun opens a name: "Северный Донец")
+        while b - a >= 2 and (
+            self._common(ctx, tokens[a], cue_words=True)
+            or (tokens[a].initial and self._language_word(tokens[a].text, lang))
+        ):
+            a += 1
+        if (a, b) == (i, j):
+            return None
+        rest = tokens[a:b]
+        if any(cues.org_word(t.text) or cues.loc.match(t.text) for t in rest):
+            return None
+        hint: EntityType | None = "ORG" if any(cues.org_word(t.text) for t in tokens[i:a]) else None
+        if len(rest) > 1:
+            # before a name of several words, only a sentence's first word goes
+            first = tokens[i]
+            if a == i or (a == i + 1 and first.initial and common_word(first.text, lang) and hint is None):
+                return a, b, None
+            return None
+        key = token_key(rest[0].text)
+        if self.known_single(key):
+            return a, b, hint
+        if a > i:
+            return None
+        if self.gazetteer.match([rest[0].text]) is not None or key in self._alone_keys(ctx, level, gaz_span):
+            return a, b, None
+        return None
+
+    @staticmethod
+    def _language_word(word: str, lang: str | None) -> bool:
+        """A word of the language's vocabulary (wordfreq knows it), and no name simplemma
+        knows: a sentence's first word that may be a common noun ("Бортпроводники")."""
+        low = word.lower()
+        return low.isalpha() and zipf(low, lang) >= 1.0 and not name_word(low, lang)
+
+    @staticmethod
+    def _alone_keys(
+        ctx: _Text, level: list[int], gaz_span: dict[int, tuple[int, int, GazetteerEntry]]
+    ) -> frozenset[str]:
+        """Keys of the strong words that stand as a name of one word somewhere in the text."""
+        tokens = ctx.tokens
+        n = len(tokens)
+        out = set()
+        for k in range(n):
+            if level[k] != 2 or k in gaz_span:
+                continue
+            if k and level[k - 1] >= 2 and tokens[k].gap in _SPACE:
+                continue
+            if k + 1 < n and level[k + 1] >= 2 and tokens[k + 1].gap in _SPACE:
+                continue
+            out.add(token_key(tokens[k].text))
+        return frozenset(out)
 
     @staticmethod
     def _abbreviated(text: str, start: int) -> int:
@@ -817,7 +994,7 @@ class Recognizer:
 
     @staticmethod
     def _type(words: tuple[str, ...], cue: bool, cues: Cues) -> EntityType:
-        if any(cues.org.match(w) for w in words[1:]) or (len(words) > 1 and cues.org.match(words[0])):
+        if any(cues.org_word(w) for w in words[1:]) or (len(words) > 1 and cues.org_word(words[0])):
             return "ORG"
         if len(words) > 1 and any(cues.loc.match(w) for w in words):
             return "LOC"
