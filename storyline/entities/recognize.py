@@ -374,14 +374,14 @@ class Recognizer:
             self._inner_words = frozenset(w for key in self.gazetteer.by_key if " " in key for w in key.split(" ")[1:])
         return self._inner_words
 
-    def _common(self, ctx: _Text, t: Token, cue_words: bool = False) -> bool:
+    def _common(self, ctx: _Text, t: Token, cue_words: bool = False, inner: bool = True) -> bool:
         """Is token ``t`` a capitalised common word of the text's language, not a name part?
 
         A frequent word that simplemma knows with a lower-case lemma ("Stávka", "Piloti",
         "Забастовка"), or one written in lower case elsewhere in the text; not an
         organisation or place word unless ``cue_words`` (they type the name: "Partia
-        Pracy"), nor a word of a place's name ("Północnej"). Not asked in languages that
-        capitalise every noun.
+        Pracy"), nor, if ``inner``, a word of a place's name of several words ("Północnej"
+        of "Korea Północna"). Not asked in languages that capitalise every noun.
         """
         w = t.text
         if (ctx.lang or "") in NOUN_CAPITALISING or w.isupper():
@@ -391,7 +391,7 @@ class Recognizer:
         cues = ctx.cues
         if not cue_words and (cues.org_word(w) or cues.loc.match(w)):
             return False
-        return token_key(w) not in self.inner_words
+        return not inner or token_key(w) not in self.inner_words
 
     def find(self, text: str, lang: str | None, field: Field = "text") -> list[Mention]:
         if not text or not any(map(str.isupper, text[:200_000])):
@@ -885,7 +885,7 @@ class Recognizer:
         one-word name the knowledge base already knows as no person (first names are often
         common words: "Mark Rutte", "Вера Брежнева"), or, at a sentence start, when a name
         of several words is left; closing words go when what is left is such a known name,
-        a name standing alone elsewhere in this text, or a place of the gazetteer. An
+        or a name standing alone elsewhere in this text. An
         organisation or place word in what is left keeps the run whole ("Narodowy Bank
         Polski"); one cut off before a known name types it ("Aerolinky Ryanair").
         """
@@ -893,10 +893,14 @@ class Recognizer:
         if (lang or "") in NOUN_CAPITALISING:
             return None
         a, b = i, j
-        while b - a >= 2 and self._common(ctx, tokens[b - 1]) and not _adjective(tokens[b - 2].text, ctx.adjectives):
+        while (
+            b - a >= 2
+            and self._common(ctx, tokens[b - 1], inner=False)
+            and not _adjective(tokens[b - 2].text, ctx.adjectives)
+        ):
             b -= 1  # (an adjective before a common noun opens a name: "Северный Донец")
         while b - a >= 2 and (
-            self._common(ctx, tokens[a], cue_words=True)
+            self._common(ctx, tokens[a], cue_words=True, inner=False)
             or (tokens[a].initial and self._language_word(tokens[a].text, lang))
         ):
             a += 1
@@ -917,9 +921,8 @@ class Recognizer:
             return a, b, hint
         if a > i:
             return None
-        if self.gazetteer.match([rest[0].text]) is not None or key in self._alone_keys(ctx, level, gaz_span):
-            return a, b, None
-        return None
+        # (not a place of the gazetteer: "Irlandii Północnej" is one name)
+        return (a, b, None) if key in self._alone_keys(ctx, level, gaz_span) else None
 
     @staticmethod
     def _language_word(word: str, lang: str | None) -> bool:
