@@ -285,8 +285,14 @@ class EntityLinker:
         return any(e.count >= 3 and e.type != "PER" for e in self.kb.candidates(self.kb.by_key.get(key, set())))
 
     def _organisation(self, key: str) -> bool:
-        """A one-word organisation seen at least three times (Ryanair, Reuters)."""
-        return any(e.count >= 3 and e.type == "ORG" for e in self.kb.candidates(self.kb.by_key.get(key, set())))
+        """An organisation named by one word, seen at least three times (Ryanair, Reuters).
+
+        Not a longer name one of whose forms is this word (the "Trump" of "Donald Trump"),
+        nor a word in capitals (a headline's "TRUMP" is typed as an acronym)."""
+        return any(
+            e.count >= 3 and e.type == "ORG" and " " not in e.name and not e.name.isupper()
+            for e in self.kb.candidates(self.kb.by_key.get(key, set()))
+        )
 
     # -- setup -----------------------------------------------------------------------------
     def _gazetteer(self) -> Gazetteer:

@@ -158,6 +158,7 @@ _PLACE_ADJECTIVE_ENDINGS: dict[str, tuple[str, ...]] = {
 # an all-caps word this long that is a common word of the language is a shouted word, not
 # an acronym (acronyms are short, and rarely spell a common word: "NATO", "MSZ", "ТАСС")
 _MIN_CAPS_WORD = 5
+_LARGE_PLACE = 300_000  # gazetteer priority (population) of a town whose name is seldom a first name
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december"
     " monday tuesday wednesday thursday friday saturday sunday".split()
@@ -230,6 +231,9 @@ def _split_token(text: str, start: int, gazetteer: Gazetteer) -> list[tuple[str,
 
 
 _ENDERS = frozenset(".!?…:;•|\n\r")
+
+
+_ROMAN = re.compile(r"[IVXLCDM]+")  # a regnal number goes with a name of any script ("Елизавета II")
 
 
 def _script(ch: str) -> int:
@@ -471,7 +475,14 @@ class Recognizer:
             if len(w) <= 3 and t.end < len(text) - 1 and text[t.end] == "-" and text[t.end + 1].isdigit():
                 continue  # "Su-35", "F-16": a model number
             shouting = caps[i] and sum(caps[max(0, i - 2) : i + 3]) >= 3
-            if caps[i] and len(w) >= _MIN_CAPS_WORD and common_word(w, lang):
+            if (
+                caps[i]
+                and self._shouted(tokens, i, lang)
+                and (
+                    (i and caps[i - 1] and self._shouted(tokens, i - 1, lang))
+                    or (i + 1 < n and caps[i + 1] and self._shouted(tokens, i + 1, lang))
+                )
+            ):
                 shouting = True  # "ЗАРАДИ ВЯТЪРА" (because of the wind): a headline's common words
             if caps[i] and not shouting:
                 level[i] = 2
@@ -743,12 +754,19 @@ class Recognizer:
         if (ctx.lang or "") in NOUN_CAPITALISING and ctx.cues.loc.match(w):
             return False  # a capitalised place noun of German: "die Stadt Breslau"
         if k > i and (
-            self.known_single(token_key(w))
-            or (self._common(ctx, tokens[k]) and not _adjective(tokens[i].text, ctx.adjectives))
+            self.known_org(token_key(w))
+            or (
+                self._common(ctx, tokens[k])
+                and not _adjective(tokens[i].text, ctx.adjectives)
+                and self._large_place(tokens[i].text)
+                and not common_word(tokens[i].text, ctx.lang)
+            )
         ):
-            # "w Polsce Ryanair", "в Европе Перейти": a common word or a known one-word
-            # organisation after a place does not make the place part of a person's name
-            # (an adjective before a common word may open one: "Северный Донец")
+            # "w Polsce Ryanair", "в Европе Перейти": a known one-word organisation, or a
+            # common word after a country or a large town, does not make the place part of
+            # a person's name (an adjective before a common word may open one: "Северный
+            # Донец"; a small town is often a first name: "Джереми Хант"; a place named like
+            # a common word may be one of two common words: "Sąd Najwyższy")
             return False
         hit = self.gazetteer.match([w])
         if hit is None:
@@ -756,6 +774,16 @@ class Recognizer:
         mine = self.gazetteer.match([tokens[i].text])
         # two adjacent places make a name only if one of them is a mere town
         return hit[0].priority < 10**9 or (mine is not None and mine[0].priority < 10**9)
+
+    @staticmethod
+    def _shouted(tokens: list[Token], i: int, lang: str | None) -> bool:
+        """An all-caps word long enough to be no acronym that is a common word ("ВЯТЪРА")."""
+        w = tokens[i].text
+        return len(w) >= _MIN_CAPS_WORD and common_word(w, lang)
+
+    def _large_place(self, word: str) -> bool:
+        hit = self.gazetteer.match([word])
+        return hit is not None and hit[0].priority >= _LARGE_PLACE
 
     def _spans(
         self,
@@ -790,7 +818,7 @@ class Recognizer:
                     level[j] == 2
                     and j not in gaz_span
                     and (t.gap in _SPACE or _particles(t.gap, cues))
-                    and _script(t.text[0]) == _script(tokens[j - 1].text[0])
+                    and (_script(t.text[0]) == _script(tokens[j - 1].text[0]) or _ROMAN.fullmatch(t.text))
                 ):
                     j += 1  # (a name does not change script: "Cockpit Мартин Лохер" is two)
                 else:
@@ -798,15 +826,18 @@ class Recognizer:
             run_end = j
             hint: EntityType | None = None
             if j - i >= 2:
-                trimmed = self._trim(ctx, i, j, level, gaz_span)
+                trimmed = self._trim(ctx, i, j)
                 if trimmed is not None:
                     i, j, hint = trimmed
             elif i in leaning or (
-                self._common(ctx, tokens[i])
+                i
+                and level[i - 1] == 3
+                and tokens[i].gap in _SPACE
+                and self._common(ctx, tokens[i])
                 and (zipf(tokens[i].text.lower(), ctx.lang) >= 4.0 or tokens[i].text.lower() in ctx.lower_words)
                 and not self.known(token_key(tokens[i].text))
             ):
-                i += 1  # a common word that stood beside a name or place ("z Wrocławia Zobacz")
+                i += 1  # a common word right after a place ("z Wrocławia Zobacz"), or leaning on a name
                 continue
             if (
                 j - i >= 3
@@ -872,22 +903,19 @@ class Recognizer:
             i = max(j, run_end)
         return out
 
-    def _trim(
-        self, ctx: _Text, i: int, j: int, level: list[int], gaz_span: dict[int, tuple[int, int, GazetteerEntry]]
-    ) -> tuple[int, int, EntityType | None] | None:
+    def _trim(self, ctx: _Text, i: int, j: int) -> tuple[int, int, EntityType | None] | None:
         """The run of capitalised words ``i..j`` without the common words at its edges,
-        when what is left is a name by itself; None to keep the run whole. The type is
-        ORG when an organisation word was cut off its start ("Aerolinky Ryanair").
+        or None to keep it whole; the type is ORG when an organisation word was cut off.
 
         "Piloti Ryanairu", "Бортпроводники Ryanair", "Ryanair Забастовка", "Reuters
-        Stávka": a headline or caption glued to the next sentence, or a capitalised common
-        noun, puts a common word beside a name. Opening words go when what is left is a
-        one-word name the knowledge base already knows as no person (first names are often
-        common words: "Mark Rutte", "Вера Брежнева"), or, at a sentence start, when a name
-        of several words is left; closing words go when what is left is such a known name,
-        or a name standing alone elsewhere in this text. An
-        organisation or place word in what is left keeps the run whole ("Narodowy Bank
-        Polski"); one cut off before a known name types it ("Aerolinky Ryanair").
+        Stávka", "Aerolinky Ryanair": a headline or caption glued to the next sentence, or a
+        capitalised common noun or organisation word, puts a common word beside a name.
+        Those words go when what is left is a one-word organisation the knowledge base
+        already knows; a sentence's first common word also goes before a name of several
+        words. Nothing else is cut: first names and surnames are often common words ("Mark
+        Rutte", "Jakub Krupa", "Дональд Трамп"), so are words of places ("Северна
+        Ирландия", "Irlandii Północnej"); an organisation or place word in what is left
+        keeps the run whole ("Narodowy Bank Polski").
         """
         tokens, cues, lang = ctx.tokens, ctx.cues, ctx.lang
         if (lang or "") in NOUN_CAPITALISING:
@@ -911,18 +939,14 @@ class Recognizer:
             return None
         hint: EntityType | None = "ORG" if any(cues.org_word(t.text) for t in tokens[i:a]) else None
         if len(rest) > 1:
-            # before a name of several words, only a sentence's first word goes
+            # before a name of several words only a sentence's first word goes, and nothing
+            # after it (surnames are often common words: "Jakub Krupa", "Дональд Трамп")
             first = tokens[i]
-            if a == i or (a == i + 1 and first.initial and common_word(first.text, lang) and hint is None):
+            if b == j and a == i + 1 and first.initial and common_word(first.text, lang) and hint is None:
                 return a, b, None
             return None
-        key = token_key(rest[0].text)
-        if self.known_single(key):
-            return a, b, hint
-        if a > i:
-            return None
-        # (not a place of the gazetteer: "Irlandii Północnej" is one name)
-        return (a, b, None) if key in self._alone_keys(ctx, level, gaz_span) else None
+        # a known organisation (not a place: "Северна Ирландия", "Irlandii Północnej" are names)
+        return (a, b, hint) if self.known_org(token_key(rest[0].text)) else None
 
     @staticmethod
     def _language_word(word: str, lang: str | None) -> bool:
@@ -930,24 +954,6 @@ class Recognizer:
         knows: a sentence's first word that may be a common noun ("Бортпроводники")."""
         low = word.lower()
         return low.isalpha() and zipf(low, lang) >= 1.0 and not name_word(low, lang)
-
-    @staticmethod
-    def _alone_keys(
-        ctx: _Text, level: list[int], gaz_span: dict[int, tuple[int, int, GazetteerEntry]]
-    ) -> frozenset[str]:
-        """Keys of the strong words that stand as a name of one word somewhere in the text."""
-        tokens = ctx.tokens
-        n = len(tokens)
-        out = set()
-        for k in range(n):
-            if level[k] != 2 or k in gaz_span:
-                continue
-            if k and level[k - 1] >= 2 and tokens[k].gap in _SPACE:
-                continue
-            if k + 1 < n and level[k + 1] >= 2 and tokens[k + 1].gap in _SPACE:
-                continue
-            out.add(token_key(tokens[k].text))
-        return frozenset(out)
 
     @staticmethod
     def _abbreviated(text: str, start: int) -> int:
