@@ -16,7 +16,7 @@ computed here once, from the installed simplemma and wordfreq packages:
    ``compounds_in_dictionary[lang]``: the entries of simplemma's dictionary that are not
    one token for wordfreq ("най-доброто") but as frequent as that once wordfreq combines
    their parts (lower case, as the stage asks).
-2. ``proper[lang]``: for the same languages (cased scripts only), the words of Zipf ≥
+2. ``proper[lang]``: for the same languages (cased scripts only), one a line, the words of Zipf ≥
    :data:`~storyline.entities.lexicon.COMMON_MIN_ZIPF` (letters only) that are *not*
    common words: ``simplemma.is_known`` rejects them or their lemma is capitalised
    ("michael" → "Michael", "путин" → "Путин"). Every other word that frequent is a
@@ -102,8 +102,9 @@ def _common(word: str, lang: str) -> bool:
     return False
 
 
-def proper(paths: dict[str, str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
+def proper(paths: dict[str, str]) -> dict[str, str]:
+    """Per language, the words one a line (one string: cheaper to read than a list)."""
+    out: dict[str, str] = {}
     for lang, code in languages(paths):
         pack = read_cBpack(paths[code])
         frequent = [w for bucket in pack[: COMMON_MAX_BAND + 1] for w in bucket if _LETTERS.match(w)]
@@ -115,7 +116,7 @@ def proper(paths: dict[str, str]) -> dict[str, list[str]]:
             # thin to tell a common word from a name (then no word is called common)
             print(f"{lang}: skipped ({len(found)} of {len(frequent)} not common words)")
             continue
-        out[lang] = sorted(found)
+        out[lang] = "\n".join(sorted(found))
         print(f"{lang}: {len(frequent)} words of Zipf >= {COMMON_MIN_ZIPF}, {len(found)} not common words")
     return out
 

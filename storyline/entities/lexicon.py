@@ -170,7 +170,9 @@ class Lexicon:
     not_in_dictionary: dict[str, frozenset[str]]
     compounds_in_dictionary: dict[str, frozenset[str]]
     german_adjectives: frozenset[str]
-    proper: dict[str, frozenset[str]]  # per language, the frequent words that are not common words
+    # per language, the frequent words that are not common words, one a line: a set is made
+    # only for the languages met (:func:`_proper`), ~1 MB of strings otherwise held for ~30
+    proper: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -183,7 +185,7 @@ def lexicon() -> Lexicon:
         {lang: frozenset(words) for lang, words in data["not_in_dictionary"].items()},
         {lang: frozenset(words) for lang, words in data["compounds_in_dictionary"].items()},
         frozenset(data["german_adjectives"]),
-        {lang: frozenset(words) for lang, words in data.get("proper", {}).items()},
+        dict(data.get("proper", {})),
     )
 
 
@@ -213,7 +215,7 @@ def common_word(word: str, lang: str | None) -> bool:
     rarer words, of which nothing is known here. A name ("Michael", "Путин") or a foreign
     word ("Reuters") is not a common word however frequent.
     """
-    table = lexicon().proper.get(lang or "en")
+    table = _proper(lang or "en")
     if table is None:
         return False
     low = word.lower()
@@ -223,8 +225,15 @@ def common_word(word: str, lang: str | None) -> bool:
 def name_word(word: str, lang: str | None) -> bool:
     """A frequent word (Zipf ≥ :data:`COMMON_MIN_ZIPF`) of ``lang`` that is a name or a
     foreign word for simplemma ("michael", "путин"); False when nothing is known of it."""
-    table = lexicon().proper.get(lang or "en")
+    table = _proper(lang or "en")
     return table is not None and word.lower() in table
+
+
+@lru_cache(maxsize=64)
+def _proper(lang: str) -> frozenset[str] | None:
+    """The frequent words of ``lang`` that are not common words (None: no list)."""
+    text = lexicon().proper.get(lang)
+    return frozenset(text.split("\n")) if text is not None else None
 
 
 def german_adjective(word: str) -> bool:
