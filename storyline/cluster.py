@@ -255,6 +255,20 @@ def better_name(old: str | None, new: str) -> str:
     return new if _latin_share(new) > _latin_share(old) + 0.5 else old
 
 
+def distinct_names(names: Iterable[str], limit: int) -> list[str]:
+    """The first ``limit`` of ``names`` that differ, case aside: two ids can carry one name
+    (a split the linker could not join), and a title says it once."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            out.append(name)
+            if len(out) == limit:
+                break
+    return out
+
+
 @lru_cache(maxsize=65536)  # names repeat across articles and batches
 def _latin_share(name: str) -> float:
     letters = [c for c in name if c.isalpha()]

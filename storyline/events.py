@@ -21,7 +21,7 @@ from functools import lru_cache
 import msgspec
 
 from storyline import meetings as meet
-from storyline.cluster import Decision, EventState, Item, OnlineEventClusterer, better_name, iso_day
+from storyline.cluster import Decision, EventState, Item, OnlineEventClusterer, better_name, distinct_names, iso_day
 from storyline.config import Config
 from storyline.dedup import NearDuplicates, Translations, fingerprint
 from storyline.models import Article, Event, replace
@@ -110,14 +110,7 @@ def title_of(ev: EventState, place: str | None) -> str:
     english = [t for t in ev.titles if t[0] == "en" and t[1].strip()]
     if english:
         return max(english, key=lambda t: t[2])[1].strip()
-    names: list[str] = []
-    for e in main_actors(ev, ev.persons):
-        name = ev.names.get(e, e)
-        # two ids can carry one name (a split the linker could not join): say it once
-        if name.casefold() not in {n.casefold() for n in names}:
-            names.append(name)
-        if len(names) == 2:
-            break
+    names = distinct_names((ev.names.get(e, e) for e in main_actors(ev, ev.persons)), 2)
     if names:
         return " – ".join(names) + (f", {place}" if place else "")
     titled = [t for t in ev.titles if t[1].strip()]

@@ -56,7 +56,7 @@ import json
 import logging
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -65,7 +65,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from storyline.cluster import EventState, day_number, iso_day
+from storyline.cluster import EventState, day_number, distinct_names, iso_day
 from storyline.models import Story
 
 log = logging.getLogger(__name__)
@@ -559,25 +559,22 @@ def _actors(st: StoryState, frequencies: EventFrequencies | None) -> list[str]:
 def title_of(st: StoryState, frequencies: EventFrequencies | None = None, actors: list[str] | None = None) -> str:
     """The names of a storyline's most telling actors: "Alexander Lukashenko – Xi Jinping
     – Beijing" (``actors``: :func:`_actors` of ``st`` when the caller has it)."""
-    names: list[str] = []
-    place = False
-    for e in _actors(st, frequencies) if actors is None else actors:
-        name = st.names.get(e, e)
-        if name.casefold() in {n.casefold() for n in names}:  # two ids, one name: once
-            continue
-        if _is_place(e):
-            if place:  # who the story is about, and where: one place ("Germany – Portugal – Spain" says little)
-                continue
-            place = True
-        names.append(name)
-        if len(names) == 3:
-            break
+    ids = _actors(st, frequencies) if actors is None else actors
+    names = distinct_names((st.names.get(e, e) for e in _one_place(ids)), 3)
     return " – ".join(names) if names else st.id
 
 
-def _is_place(entity_id: str) -> bool:
-    """A place's id: ``LOC:`` (gazetteer) or ``loc:`` (recognised) — see :mod:`storyline.entities`."""
-    return entity_id[:4].casefold() == "loc:"
+def _one_place(ids: Iterable[str]) -> Iterator[str]:
+    """``ids`` with only the first place among them: a title says who the story is about,
+    and where ("Germany – Portugal – Spain" says little). A place's id starts ``LOC:``
+    (gazetteer) or ``loc:`` (recognised), see :mod:`storyline.entities`."""
+    place = False
+    for e in ids:
+        if e[:4].casefold() == "loc:":
+            if place:
+                continue
+            place = True
+        yield e
 
 
 def to_story(st: StoryState, frequencies: EventFrequencies | None = None) -> Story:
