@@ -364,14 +364,16 @@ def api_entity(request: Request, entity_id: str) -> Response:
 
 @router.get("/rejections", summary="Inputs refused, with the reason")
 def api_rejections(request: Request, page: Page = Depends()) -> Response:
-    rows = [to_dict(r) for r in request_store(request).rejections()]
-    return page.listing(rows[page.offset : page.offset + page.limit], "rejections", len(rows))
+    items = request_store(request).rejections()
+    rows = [to_dict(r) for r in items[page.offset : page.offset + page.limit]]
+    return page.listing(rows, "rejections", len(items))
 
 
 @router.get("/quarantine", summary="Inputs a stage failed on, with the stage and traceback")
 def api_quarantine(request: Request, page: Page = Depends()) -> Response:
-    rows = [to_dict(q) for q in request_store(request).quarantined()]
-    return page.listing(rows[page.offset : page.offset + page.limit], "quarantine", len(rows))
+    items = request_store(request).quarantined()
+    rows = [to_dict(q) for q in items[page.offset : page.offset + page.limit]]
+    return page.listing(rows, "quarantine", len(items))
 
 
 # -- stats ------------------------------------------------------------------------------
