@@ -43,7 +43,7 @@ from typing import NamedTuple
 
 from storyline.entities.knowledge import NOUN_CAPITALISING, Cues, Gazetteer, GazetteerEntry, cues_for
 from storyline.entities.lexicon import common_word, german_adjective, in_dictionary, name_word, zipf
-from storyline.entities.normalize import fold, fold_key, name_key, token_key
+from storyline.entities.normalize import fold, fold_key, name_key, script_bit, token_key
 from storyline.models import EntityType, Field
 
 
@@ -99,7 +99,7 @@ _LOOSE = frozenset({"cut", "swap", "key"})  # gazetteer matches not on the spell
 # a word this frequent in the text's language (Zipf) is not the name of a foreign town below
 # _LARGE_TOWN people: such a town is rarely news abroad, a common word or demonym always is
 _FREQUENT = 4.0
-_LARGE_TOWN = 300_000
+_LARGE_TOWN = 300_000  # gazetteer priority (population): also a town whose name is seldom a first name
 MAX_TOKENS = 6
 _NUMBER_AFTER = re.compile(r"(?:[ \u00a0]?[-–—][ \u00a0]?|[ \u00a0])\d(?![\d%]|[.,:/]\d)")
 # surnames that inflect like adjectives (Bibiová, Petrovoj, Putina): not adjectives for the rule below
@@ -153,12 +153,11 @@ _PLACE_ADJECTIVE_ENDINGS: dict[str, tuple[str, ...]] = {
     "be": ("ай", "ым", "ім"),
     "bg": ("ски", "ска", "ско", "на", "ия", "ата", "ото"),
 }
-# English month and weekday names (the build keeps out of the non-entity list any word that
-# names a place somewhere; for these the calendar reading wins over a small town)
 # an all-caps word this long that is a common word of the language is a shouted word, not
 # an acronym (acronyms are short, and rarely spell a common word: "NATO", "MSZ", "ТАСС")
 _MIN_CAPS_WORD = 5
-_LARGE_PLACE = 300_000  # gazetteer priority (population) of a town whose name is seldom a first name
+# English month and weekday names (the build keeps out of the non-entity list any word that
+# names a place somewhere; for these the calendar reading wins over a small town)
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december"
     " monday tuesday wednesday thursday friday saturday sunday".split()
@@ -234,16 +233,6 @@ _ENDERS = frozenset(".!?…:;•|\n\r")
 
 
 _ROMAN = re.compile(r"[IVXLCDM]+")  # a regnal number goes with a name of any script ("Елизавета II")
-
-
-def _script(ch: str) -> int:
-    """A coarse script of a letter: Latin, Greek, Cyrillic, other."""
-    o = ord(ch)
-    if o < 0x370:
-        return 0
-    if o < 0x400:
-        return 1
-    return 2 if o < 0x530 else 3
 
 
 def tokenize(text: str, gazetteer: Gazetteer) -> list[Token]:
@@ -783,7 +772,7 @@ class Recognizer:
 
     def _large_place(self, word: str) -> bool:
         hit = self.gazetteer.match([word])
-        return hit is not None and hit[0].priority >= _LARGE_PLACE
+        return hit is not None and hit[0].priority >= _LARGE_TOWN
 
     def _spans(
         self,
@@ -818,7 +807,7 @@ class Recognizer:
                     level[j] == 2
                     and j not in gaz_span
                     and (t.gap in _SPACE or _particles(t.gap, cues))
-                    and (_script(t.text[0]) == _script(tokens[j - 1].text[0]) or _ROMAN.fullmatch(t.text))
+                    and (script_bit(t.text) == script_bit(tokens[j - 1].text) or _ROMAN.fullmatch(t.text))
                 ):
                     j += 1  # (a name does not change script: "Cockpit Мартин Лохер" is two)
                 else:
