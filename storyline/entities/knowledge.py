@@ -30,10 +30,8 @@ from typing import Any
 
 from storyline.entities.normalize import (
     ANY_SCRIPT,
-    CYRILLIC,
-    GREEK,
+    CASED_SCRIPTS,
     KEY_VERSION,
-    LATIN,
     coarse_name,
     fold_key,
     name_key,
@@ -60,7 +58,6 @@ _NOMINATIVE_ENDINGS = ("a", "o", "e", "s")  # what a case ending replaces in a p
 # (shorter ones meet by accident: "Мей" and the Latin "Mei" of a Chinese city), and only a
 # name in a cased script: a romanised Bengali or Arabic name is a guess ("Франс" ~ ফ্রান্স)
 _CROSS_SCRIPT_FOLD = 5
-_CASED = LATIN | CYRILLIC | GREEK
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +232,7 @@ class Gazetteer:
         script = script_bit(tokens[0])
         hit = self.by_fold.get(folded)
         scripts = self.fold_scripts.get(folded, 0)
-        if hit is not None and (scripts & script or (len(folded) >= _CROSS_SCRIPT_FOLD and scripts & _CASED)):
+        if hit is not None and (scripts & script or (len(folded) >= _CROSS_SCRIPT_FOLD and scripts & CASED_SCRIPTS)):
             return hit, "fold"
         last = folded.rsplit(" ", 1)[-1]
         for cut in (1, 2, 3):

@@ -36,13 +36,12 @@ from storyline.entities.knowledge import (
     base_gazetteer,
     slug,
 )
-from storyline.entities.normalize import CYRILLIC, GREEK, LATIN, coarse_name, fold_key, script_bit, split_name, text_key
+from storyline.entities.normalize import CASED_SCRIPTS, coarse_name, fold_key, script_bit, split_name, text_key
 from storyline.entities.recognize import Mention, Recognizer
 from storyline.models import Article, ArticleEntity, Entity, EntityType, Span, Variant, replace
 
 log = logging.getLogger(__name__)
 
-_CASED = LATIN | CYRILLIC | GREEK
 _TRANSCRIBED_MIN_COUNT = 2  # mentions of an entity before a transcription may join it
 
 
@@ -241,7 +240,7 @@ class Resolver:
                     and kind in ("ORG", "MISC")
                     and e.count >= _TRANSCRIBED_MIN_COUNT
                     and (other := script_bit(vtext)) != script
-                    and (script | other) & _CASED == script | other
+                    and (script | other) & CASED_SCRIPTS == script | other
                     and not vtext.isupper()
                     and abs(len(folded) - len(vkey)) <= 2
                 ):

@@ -286,6 +286,7 @@ def coarse_name(tokens: tuple[str, ...] | list[str]) -> str:
 #: Script bits of :func:`script_bit`: the three cased scripts of European news, and the rest.
 LATIN, CYRILLIC, GREEK, OTHER_SCRIPT = 1, 2, 4, 8
 ANY_SCRIPT = LATIN | CYRILLIC | GREEK | OTHER_SCRIPT
+CASED_SCRIPTS = LATIN | CYRILLIC | GREEK
 
 
 @lru_cache(maxsize=200_000)
@@ -317,6 +318,7 @@ def skeleton(key: str) -> str:
 
 __all__ = [
     "ANY_SCRIPT",
+    "CASED_SCRIPTS",
     "CYRILLIC",
     "GREEK",
     "KEY_VERSION",
