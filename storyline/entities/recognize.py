@@ -144,7 +144,7 @@ _PLACE_ADJECTIVE_ENDINGS: dict[str, tuple[str, ...]] = {
     "pl": ("ym", "im", "ej", "ich", "ych"),
     "cs": ("ém", "ím", "é", "ých", "ích"),
     "sk": ("om", "ej", "ých", "ich"),
-    "sl": ("em", "ih", "em"),
+    "sl": ("em", "ih"),
     "hr": ("om", "oj", "im", "em"),
     "sr": ("om", "oj", "im", "ом", "ој", "им"),
     "bs": ("om", "oj", "im"),
@@ -161,7 +161,7 @@ _MIN_CAPS_WORD = 5
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december"
     " monday tuesday wednesday thursday friday saturday sunday".split()
-)  # a longer run of capitals is a headline, not a name
+)
 
 
 class Token(NamedTuple):
