@@ -866,8 +866,7 @@ class Recognizer:
                 kind = "ORG"
             cue = self._person_cue(tokens, i, level, cues)
             if j == i + 1 and not first.initial:
-                known = self.known_org(token_key(first.text))
-                if cue and known:
+                if cue and self.known_org(token_key(first.text)):
                     cue = False  # "глава Ryanair", "šéf Ryanairu": the head of a known organisation
                 elif (
                     kind is None
