@@ -16,7 +16,8 @@ scraper, and sometimes text decoded with the wrong code page. This stage
    patterns of news pages: counters, interface prompts in many languages, scraper
    datelines, credits (``© …``, ``Photo: …``, ``Name Surname/AGENCY``), captions
    (agency-style ``CITY, COUNTRY - MONTH D, YYYY:`` captions, a trailing "photo"
-   label, position hints like ``(l)``, a caption directly above a lone credit);
+   label, position hints like ``(l)``, a caption directly above a lone credit), and
+   header lines of exported files (a lone date, link, identifier or language code);
 4. picks the title when the input gave none: the first unit that is not page
    furniture, if it looks like a headline (short, no final full stop).
 
@@ -178,6 +179,11 @@ _DATE_TIME = r"(?:\d{4}-\d{2}(?:-\d{2})?|\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4})(?:
 # the scraper's own date line ("date 2023-09", "Published: 12.03.2023 14:05")
 _META_PREFIX = re.compile(rf"^(?:{DATE_LABELS})\s*:?\s*{_DATE_TIME}(?=\s|$)", re.IGNORECASE)
 _DATE_ONLY = re.compile(rf"^{_DATE_TIME}$")
+#: A unit that is only a link, or a lower-case identifier or slug ("pl-878",
+#: "story_2019-04"), or a lone two- or three-letter lower-case code (a language or section
+#: code): the header lines of exported or scraped files, never article text.
+_LINK_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+_IDENTIFIER_ONLY = re.compile(r"^(?=\S*\d)[a-z0-9]+(?:[-_./][a-z0-9]+)+$|^[a-z]{2,3}$")
 
 #: Interface words and phrases of news pages (share, comment, print, read more, source
 #: link, advertising ...), lower case, in many languages. A unit made only of these is
@@ -274,6 +280,11 @@ def is_ui(unit: str) -> bool:
         return True
     parts = _parts(unit)
     return len(parts) > 1 and all(p in UI_PHRASES for p in parts)
+
+
+def _is_header(unit: str) -> bool:
+    """A header line of a file: a lone date, link or identifier."""
+    return bool(_DATE_ONLY.match(unit) or _LINK_ONLY.match(unit) or _IDENTIFIER_ONLY.match(unit))
 
 
 def is_counter(unit: str) -> bool:
@@ -726,7 +737,7 @@ class Cleaner:
                 if not unit:
                     out.append(pieces)
                     continue
-            if is_counter(unit) or is_ui(unit) or _DATE_ONLY.match(unit) or is_copyright(unit):
+            if is_counter(unit) or is_ui(unit) or is_copyright(unit) or _is_header(unit):
                 pieces.append(Piece("removed", unit))
             elif credits[i] is not None:
                 pieces.append(Piece("credit", unit))

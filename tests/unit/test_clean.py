@@ -155,6 +155,24 @@ def test_scraper_date_and_credit_before_the_title(cleaner: Cleaner) -> None:
     assert cleaned.paragraphs == ("The new terminal will handle twice as many containers as the old one.",)
 
 
+def test_header_lines_of_an_exported_file_are_not_the_title(cleaner: Cleaner) -> None:
+    raw = (
+        "cs-1042\ncs\n2019-03-14\nhttps://zpravy.example.cz/domaci/most-pres-reku-otevren\n"
+        "Nový most přes řeku je otevřen\n\n"
+        "Po dvou letech stavby mohou lidé znovu přejít řeku pěšky i autem. Most stál město sto milionů korun."
+    )
+    cleaned = cleaner.clean(raw)
+    assert cleaned.title == "Nový most přes řeku je otevřen"
+    assert cleaned.removed == ("cs-1042", "cs", "2019-03-14", "https://zpravy.example.cz/domaci/most-pres-reku-otevren")
+    assert len(cleaned.paragraphs) == 1
+
+
+@pytest.mark.parametrize("line", ["COVID-19", "EU", "Ja", "Brexit", "Μόσχα", "Nový most"])
+def test_short_lines_that_are_words_are_not_header_lines(cleaner: Cleaner, line: str) -> None:
+    cleaned = cleaner.clean(f"{line}\n\nDer erste Satz des Artikels steht hier. Der zweite folgt ihm.")
+    assert line not in cleaned.removed
+
+
 def test_trailing_credit_leaves_a_long_paragraph_in_the_body(cleaner: Cleaner) -> None:
     para = (
         "Die Stadtwerke wollen bis 2030 alle Busse auf Strom umstellen. Der Plan kostet nach ersten "
