@@ -1,11 +1,38 @@
 """Who met whom: meetings and visits from multilingual trigger words near people.
 
-A sentence-sized window around a trigger word (met, traf, tikās, συνάντηση,
-встретился, visit, Besuch …) that mentions two or more people is a meeting; those
-people are its participants. For a *visit* trigger the person named closest before the
-trigger is the guest ("Putin reiste … nach Minsk", "Lukashenko's visit to China") and
-the most-mentioned other participant the host. An event's meeting combines its
-articles by vote, so one odd sentence does not decide.
+An article is read sentence by sentence (its title first). A sentence with a trigger
+word (met, traf, tikās, συνάντηση, встретился, visit, Besuch, received, empfing, принял …)
+is a *clue*; the people it names are the meeting's participants only when the sentence
+speaks of *this* event:
+
+* a clause whose date lies more than a day from the article's event date, or that says
+  "previous / earlier / last" (``RECALL_STEMS``), is about another meeting and credits
+  nobody: "they last met in March 2021", "Kim … on Wednesday met Putin";
+* a sentence whose clause with the trigger names two people credits those two, not a
+  third person in another clause ("X flew to Beijing for talks with Y, the second trip
+  this year by an ally of Z": Z is not at the meeting); when no clause has two, every
+  person of the sentence counts ("X travelled to Sochi, where he met Y");
+* :func:`combine` then weighs each clue: more when it is in the title or lead, names the
+  event's date or place; nothing when it names only a place in another country (a
+  planned visit elsewhere). The two best-supported people are the meeting's core; a
+  third takes part when strongly supported, or when the guest meets them (a state
+  visit's programme), and when most of the articles that name them agree.
+
+Host and guest, from three kinds of evidence, each general across languages:
+
+* a *travel / visit* word: its subject is the guest, the person right before it in the
+  clause, else the first one after it (verb-second order: "Am Freitag reiste Lukaschenko
+  nach Sotschi", "Nach Minsk reiste Putin"; nouns: "the visit of X");
+* a *receive / host* word ("X received Y", "X empfing Y", "Путин принял Лукашенко",
+  "υποδέχθηκε"): its subject is the host and the next person the guest; in the passive
+  ("Y was received by X", "Y wurde von X empfangen") the person after the agent word is
+  the host;
+* the place: the guest travels *to* the host's country. A person's country is read from
+  the words right before their mentions (a country named there: "Krievijas līderis
+  Putins", "China Premier Li"; or a demonym sharing its stem with a country the article
+  names: "der russische Präsident Putin" ~ Russland, "Κινέζο ηγέτη Σι" ~ Κίνα); the
+  place's country from the gazetteer. When exactly one of the two is of the place's
+  country, they are the host.
 
 Trigger lists are word stems (matched at a word start, case-insensitively) for the
 languages the project reads; they are general vocabulary, not fitted to any document.
@@ -13,14 +40,20 @@ languages the project reads; they are general vocabulary, not fitted to any docu
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
-from storyline.models import Article, Meeting
+from storyline.entities.knowledge import plain
+from storyline.models import Article, DateMention, Meeting
+from storyline.represent import date_interval
+
+log = logging.getLogger(__name__)
 
 # stems of "meet / talks" words
 MEET_STEMS: dict[str, tuple[str, ...]] = {
@@ -46,7 +79,7 @@ MEET_STEMS: dict[str, tuple[str, ...]] = {
     "el": ("συνάντ", "συναντ", "συνομιλ"),
     "tr": ("görüştü", "görüşme", "bir araya"),
 }
-# stems of "visit / travel to" words
+# stems of "visit / travel to" words: their subject is the guest
 VISIT_STEMS: dict[str, tuple[str, ...]] = {
     "en": ("visit", "trip to", "travelled to", "traveled to"),
     "de": ("besuch", "reiste", "reise", "staatsbesuch"),
@@ -70,14 +103,65 @@ VISIT_STEMS: dict[str, tuple[str, ...]] = {
     "el": ("επίσκεψ", "επισκέφ", "μεταβαίν", "ταξίδι"),
     "tr": ("ziyaret",),
 }
+# stems of "receive / host / welcome" words: their subject is the host (words of other
+# senses, "received criticism", "принял закон", need two people in the clause to matter)
+RECEIVE_STEMS: dict[str, tuple[str, ...]] = {
+    "en": ("received", "receives", "hosted", "hosts ", "welcomed"),
+    "de": ("empfing", "empfangen", "empfängt", "begrüßte"),
+    "fr": ("a reçu", "reçoit", "accueilli", "accueille"),
+    "es": ("recibió", "recibe ", "acogió"),
+    "it": ("ha ricevuto", "riceve ", "ha accolto"),
+    "pt": ("recebeu", "recebe "),
+    "nl": ("ontving",),
+    "ru": ("принял", "принимал", "принимает", "приём", "прием "),
+    "uk": ("прийняв", "приймав", "приймає"),
+    "bg": ("прие ", "посрещна"),
+    "pl": ("przyjął", "gościł", "podejmował"),
+    "cs": ("přijal",),
+    "sk": ("prijal",),
+    "sl": ("sprejel",),
+    "hr": ("primio",),
+    "sr": ("примио", "primio"),
+    "lv": ("uzņēma", "sagaidīja"),
+    "lt": ("priėmė",),
+    "et": ("võttis vastu",),
+    "el": ("υποδέχ", "δεκτός", "δεκτή"),
+    "tr": ("kabul etti",),
+}
+# words that make a clause recall an earlier meeting ("their previous talks", "last met")
+RECALL_STEMS: tuple[str, ...] = (
+    "previous", "earlier", "last met", "former",  # en
+    "vorherig", "vorig", "zuletzt", "früher",  # de
+    "précédent", "anterior", "precedent", "scorso",  # fr es it
+    "предыдущ", "прошл", "ранее",  # ru
+    "попередн", "минул",  # uk
+    "предишн", "миналата",  # bg
+    "poprzedni", "ubiegł", "předchozí", "minul",  # pl cs
+    "iepriekšēj", "pagājuš",  # lv
+    "ankstesn", "praėjus",  # lt
+    "προηγούμεν", "νωρίτερα", "περασμέν",  # el
+)
+# auxiliaries of the passive and agent words ("was received by", "wurde von … empfangen")
+PASSIVE_WORDS = frozenset(
+    "was were been wurde wurden worden был была были было tika tiek tiks "
+    "έγινε fue fueron été został została byl byla bol bola bio je".split()
+)
+AGENT_WORDS = frozenset("by von vom от по από par por przez od no".split())
 
-WINDOW = 160  # characters either side of a trigger that count as "near" (about a sentence)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|\n+")
+_CLAUSE_MARK = re.compile(r"[,;:()\[\]«»\"„“”]|\s[–—-]\s")
+_WORD = re.compile(r"\w+")
+_COUNTRY_ID = re.compile(r"LOC:([A-Z]{2})$")
+DAY_SLACK = 1  # a date this many days from the event date is still the event's (a visit lasts)
+ROLE_WORDS = 3  # words before a person's mention read for their country
+_STRONG = 2.0  # support of a participant beyond the core: one sentence tied to the event, or two
 
 
 def _trie(stems: Iterable[str]) -> str:
     """A regex matching the longest of ``stems`` that starts here, written as a trie
-    (``(?:me(?:et|t )|…)``): the regex engine then tests a character once, not once per
-    stem — a flat alternation of every stem cost ~0.5 ms an article."""
+    (``(?:me(?:et|t(?!\\w))|…)``): the regex engine then tests a character once, not once
+    per stem — a flat alternation of every stem cost ~0.5 ms an article. A stem's final
+    space stands for the end of the word."""
     root: dict[str, dict] = {}  # type: ignore[type-arg]
     for stem in stems:
         node = root
@@ -86,7 +170,9 @@ def _trie(stems: Iterable[str]) -> str:
         node[""] = {}  # a stem ends here
 
     def emit(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
-        alts = [re.escape(ch) + emit(child) for ch, child in node.items() if ch]
+        # a stem's last space means "the word ends here" ("met " is not "metal"; "met." is met)
+        alts = [(r"(?!\w)" if ch == " " and not child.keys() - {""} else re.escape(ch)) + emit(child)
+                for ch, child in node.items() if ch]
         if not alts:
             return ""
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
@@ -95,97 +181,522 @@ def _trie(stems: Iterable[str]) -> str:
     return emit(root)
 
 
+def _stems(table: dict[str, tuple[str, ...]]) -> set[str]:
+    return {s for stems in table.values() for s in stems}
+
+
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     """One regex of every trigger stem of every language (articles mix languages, and
     language id can be wrong): the longest visit stem at a word start, else the longest
-    meet stem. The leading look-ahead on the stems' first letters lets the engine skip
-    most positions without trying the word-start check."""
-    visit = {s for stems in VISIT_STEMS.values() for s in stems}
-    meet = {s for stems in MEET_STEMS.values() for s in stems}
-    firsts = sorted({c for s in visit | meet for c in (s[0].lower(), s[0].upper())})
+    receive stem, else the longest meet stem. The leading look-ahead on the stems' first
+    letters lets the engine skip most positions without trying the word-start check."""
+    visit, receive, meet = _stems(VISIT_STEMS), _stems(RECEIVE_STEMS), _stems(MEET_STEMS)
+    firsts = sorted({c for s in visit | receive | meet for c in (s[0].lower(), s[0].upper())})
     return re.compile(
-        rf"(?=[{re.escape(''.join(firsts))}])(?<!\w)(?:(?P<visit>{_trie(visit)})|(?P<meet>{_trie(meet)}))",
+        rf"(?=[{re.escape(''.join(firsts))}])(?<!\w)(?:(?P<visit>{_trie(visit)})"
+        rf"|(?P<receive>{_trie(receive)})|(?P<meet>{_trie(meet)}))",
         re.IGNORECASE,
     )
 
 
+@lru_cache(maxsize=1)
+def _recall() -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){_trie(RECALL_STEMS)}", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _city_countries() -> dict[str, str]:
+    """Place id -> ISO country code, from the shipped gazetteer (loaded once; the entity
+    stage has it in memory already)."""
+    from storyline.entities.knowledge import base_gazetteer
+
+    gaz = base_gazetteer()
+    found = {e.id: e.country for e in gaz.by_fold.values() if e.country}
+    found.update({e.id: e.country for e in gaz.by_key.values() if e.country})
+    return found
+
+
+def country_of(place_id: str) -> str:
+    """The ISO code of a place's country ("LOC:RU" -> "RU", Sochi's id -> "RU"); "" when not known."""
+    m = _COUNTRY_ID.match(place_id)
+    if m:
+        return m[1]
+    if not place_id.startswith("LOC:"):
+        return ""  # a place the gazetteer does not know (a venue, a region found in the text)
+    return _city_countries().get(place_id, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Clue:
+    """One sentence of an article that speaks of a meeting."""
+
+    people: tuple[str, ...]  # the people it puts at the meeting (entity ids, text order)
+    lead: bool = False  # in the title or the lead
+    same_date: bool = False  # names a date within a day of the article's event date
+    places: tuple[str, ...] = ()  # place entity ids named in its clauses with a trigger word
+    guest: str | None = None  # who travels, by a visit or receive word
+    host: str | None = None  # who receives, by a receive word
+    text: str = ""  # the sentence (evidence, at most 300 characters)
+    around: tuple[str, ...] = ()  # place ids named anywhere in it (outside clauses of another time)
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleMeeting:
-    """A meeting as one article reports it."""
+    """A meeting as one article reports it: the article's own reading (``participants``,
+    ``guest``, ``host``) and the clues :func:`combine` weighs against the event."""
 
     article_id: str
-    participants: tuple[str, ...]  # entity ids, most-mentioned first
+    participants: tuple[str, ...]  # entity ids, best supported first
     guest: str | None
     host: str | None
     visit: bool
     evidence: str
-    places: tuple[str, ...] = ()  # place entity ids named close to the trigger words, most often first
+    places: tuple[str, ...] = ()  # place entity ids named in the meeting's sentences, most often first
+    clues: tuple[Clue, ...] = ()
+    mentioned: tuple[str, ...] = ()  # every person the article names (a silent article does not disagree)
+    nationality: tuple[tuple[str, str], ...] = ()  # (person id, ISO country) read before their mentions
+    geo: tuple[tuple[str, str, str], ...] = ()  # (place id, name, ISO country or "") of the places named
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    lo = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
-    hi_candidates = [i for i in (text.find(".", end), text.find("\n", end)) if i != -1]
-    hi = min(hi_candidates) if hi_candidates else len(text)
-    return text[lo : hi + 1].strip()[:300]
+# -- one article ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """The title or the body, with what stands in it (offsets into ``text``)."""
+
+    name: str  # "title" or "text": the ``field`` of the spans that point into it
+    text: str
+    people: list[tuple[int, int, str]]  # (start, end, person id), by start
+    places: list[tuple[int, str]]  # (start, place id), by start
+    dates: list[tuple[int, tuple[int, int] | None]]  # (start, day interval), by start
+    lead_end: int  # sentences starting before this are the lead
+
+
+def _fields(article: Article) -> list[_Field]:
+    people = [e for e in article.entities if e.type == "PER"]
+    places = [e for e in article.entities if e.type == "LOC"]
+    out = []
+    lead_end = _lead_end(article)
+    for name, text in (("title", article.title), ("text", article.text)):
+        if not text:
+            continue
+        out.append(
+            _Field(
+                name,
+                text,
+                sorted((m.start, m.end, e.id) for e in people for m in e.mentions if m.field == name),
+                sorted((m.start, e.id) for e in places for m in e.mentions if m.field == name),
+                sorted((d.start, _interval(d)) for d in article.dates if d.field == name),
+                len(text) if name == "title" else lead_end,
+            )
+        )
+    return out
+
+
+def _interval(d: DateMention) -> tuple[int, int] | None:
+    return date_interval(d.value)
+
+
+def _lead_end(article: Article) -> int:
+    """Where the lead ends: after the first paragraph of some length (a kicker or a
+    one-line standfirst above it belongs to it), else after the first sentence."""
+    for p in article.paragraphs:
+        if p.end - p.start >= 100:
+            return p.end
+    m = _SENTENCE_END.search(article.text)
+    return m.start() + 1 if m else len(article.text)
+
+
+def _far(span: tuple[int, int] | None, event: tuple[int, int] | None) -> bool:
+    """Does a date lie more than :data:`DAY_SLACK` days from the event's?"""
+    if span is None or event is None:
+        return False
+    return span[0] > event[1] + DAY_SLACK or span[1] < event[0] - DAY_SLACK
+
+
+@dataclass(slots=True)
+class _Clause:
+    lo: int
+    hi: int
+    people: list[tuple[int, str]]  # (start, id)
+    triggers: list[tuple[int, int, str]]  # (start, end, kind)
+    far: bool
+
+
+Trigger = tuple[int, int, str]  # (start, end, kind: visit, receive or meet)
+Days = tuple[int, int] | None  # a date as (first day, last day) ordinals
+
+
+def _clauses(f: _Field, lo: int, hi: int, triggers: list[Trigger], event: Days) -> list[_Clause]:
+    """The clauses of the sentence ``[lo, hi)``, each with its people, triggers and whether
+    it speaks of another time."""
+    cuts = [lo, *(m.start() for m in _CLAUSE_MARK.finditer(f.text, lo, hi) if m.start() > lo), hi]
+    starts = [p[0] for p in f.people]
+    dstarts = [d[0] for d in f.dates]
+    out = []
+    for a, b in pairwise(cuts):
+        if b <= a:
+            continue
+        people = [(s, pid) for s, _, pid in f.people[bisect_left(starts, a) : bisect_left(starts, b)]]
+        dates = f.dates[bisect_left(dstarts, a) : bisect_left(dstarts, b)]
+        far = any(_far(span, event) for _, span in dates) or _recall().search(f.text, a, b) is not None
+        out.append(_Clause(a, b, people, [t for t in triggers if a <= t[0] < b], far))
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+def _roles(f: _Field, clause: _Clause, sentence: list[_Clause], trigger: Trigger) -> tuple[str | None, str | None]:
+    """(guest, host) a visit or receive word says, by word order (see the module docstring)."""
+    start, end, kind = trigger
+    before = [pid for s, pid in clause.people if s < start]
+    after = [pid for s, pid in clause.people if s >= end]
+    near = [c for c in sentence if not c.far]
+    if kind == "visit":
+        if before:
+            return before[-1], None
+        if after:
+            return after[0], None
+        s_before = [pid for c in near for s, pid in c.people if s < start]
+        s_after = [pid for c in near for s, pid in c.people if s >= end]
+        return (s_before[-1] if s_before else s_after[0] if s_after else None), None
+    # receive: active "X received Y" / "am Montag empfing X Y"; passive "Y was received by X"
+    host = None
+    agent = None
+    for m in _WORD.finditer(f.text, clause.lo, clause.hi):
+        if m.group().casefold() in AGENT_WORDS:
+            agent = m.end()
+            break
+    if any(w in PASSIVE_WORDS for w in _words(f.text[clause.lo : end])):
+        by = [pid for s, pid in clause.people if agent is not None and s >= agent]
+        host = by[0] if by else None
+        others = [pid for s, pid in clause.people if pid != host and s < start and (agent is None or s < agent)]
+        return (others[-1] if others else None), host
+    if before:
+        host = before[-1]
+        return (after[0] if after else None), host
+    if after:
+        return (after[1] if len(after) > 1 else None), after[0]
+    return None, None
+
+
+def _sentence_clue(f: _Field, lo: int, hi: int, triggers: list[Trigger], event: Days) -> Clue | None:
+    """What one sentence with trigger words says about the meeting (None: only another one)."""
+    clauses = _clauses(f, lo, hi, triggers, event)
+    live = [c for c in clauses if c.triggers and not c.far]
+    if not live:
+        return None
+    pairs = [c for c in live if len({pid for _, pid in c.people}) >= 2]
+    # no clause with two people: the sentence's people ("X flew to Sochi, where he met Y"),
+    # unless part of it speaks of another time (then only the trigger clauses are sure)
+    mixed = any(c.far for c in clauses)
+    source = pairs or (live if mixed else [c for c in clauses if not c.far])
+    people = tuple(dict.fromkeys(pid for c in source for _, pid in c.people))
+    guest = host = None
+    for c in live:
+        for t in c.triggers:
+            if t[2] == "meet":
+                continue
+            g, h = _roles(f, c, clauses, t)
+            guest, host = guest or g, host or h
+    if not people and guest is None:
+        return None
+    pstarts = [p[0] for p in f.places]
+
+    def places_in(found: list[_Clause]) -> tuple[str, ...]:
+        return tuple(
+            dict.fromkeys(
+                pid for c in found for _, pid in f.places[bisect_left(pstarts, c.lo) : bisect_left(pstarts, c.hi)]
+            )
+        )
+
+    dstarts = [d[0] for d in f.dates]
+    same = event is not None and any(
+        span is not None and not _far(span, event) and span[1] - span[0] <= 7  # "this year" is not the event's date
+        for c in live
+        for _, span in f.dates[bisect_left(dstarts, c.lo) : bisect_left(dstarts, c.hi)]
+    )
+    return Clue(
+        people,
+        lo < f.lead_end,
+        same,
+        places_in(live),
+        guest,
+        host,
+        f.text[lo:hi].strip()[:300],
+        places_in([c for c in clauses if not c.far]),
+    )
+
+
+def _clues(f: _Field, event: tuple[int, int] | None) -> list[Clue]:
+    found = [(m.start(), m.end(), m.lastgroup or "meet") for m in _pattern().finditer(f.text)]
+    if not found:
+        return []
+    ends = [m.end() for m in _SENTENCE_END.finditer(f.text)]
+    by_sentence: dict[int, list[tuple[int, int, str]]] = {}
+    for t in found:
+        by_sentence.setdefault(bisect_right(ends, t[0]), []).append(t)
+    out = []
+    for i, triggers in by_sentence.items():
+        lo = ends[i - 1] if i else 0
+        hi = ends[i] if i < len(ends) else len(f.text)
+        clue = _sentence_clue(f, lo, hi, triggers, event)
+        if clue is not None:
+            out.append(clue)
+    return out
+
+
+def _nationalities(article: Article, fields: list[_Field], who: set[str]) -> dict[str, str]:
+    """Each person's country, as the words right before their mentions say it: a country
+    named there, or a demonym sharing its stem with a country the article names."""
+    countries: dict[str, list[str]] = {}  # ISO code -> folded surface forms in this article
+    spans: list[tuple[int, int, str, str]] = []  # (field start, end, field, code)
+    for e in article.entities:
+        m = _COUNTRY_ID.match(e.id)
+        if e.type != "LOC" or not m:
+            continue
+        for s in e.mentions:
+            countries.setdefault(m[1], []).append(plain(s.text.split()[-1]))
+            spans.append((s.start, s.end, s.field, m[1]))
+    if not countries:
+        return {}
+    votes: dict[str, Counter[str]] = {}
+    for f in fields:
+        field_spans = [(a, b, code) for a, b, fld, code in spans if fld == f.name]
+        for start, _, pid in f.people:
+            if pid not in who:
+                continue
+            window = f.text[max(0, start - 80) : start]
+            cut = max((m.end() for m in _CLAUSE_MARK.finditer(window)), default=0)
+            words = list(_WORD.finditer(window, cut))[-ROLE_WORDS:]
+            if not words:
+                continue
+            lo = start - len(window) + words[0].start()
+            code = next((c for a, b, c in field_spans if lo <= a and b <= start), None)
+            if code is None:
+                code = _demonym([w.group() for w in words], countries)
+            if code:
+                votes.setdefault(pid, Counter())[code] += 1
+    return {pid: c.most_common(1)[0][0] for pid, c in votes.items()}
+
+
+def _demonym(words: list[str], countries: dict[str, list[str]]) -> str | None:
+    """The country whose name shares the longest stem with one of ``words`` (russischen ~
+    Russland, Belarusian ~ Belarus, Κινέζο ~ Κίνα): at least four letters, or all but the
+    last of a short name; None when two countries tie."""
+    best: tuple[int, str | None] = (0, None)
+    for word in words:
+        w = plain(word)
+        if len(w) < 4:
+            continue
+        for code, forms in countries.items():
+            for form in forms:
+                if len(form) < 4:
+                    continue
+                n = 0
+                for a, b in zip(w, form, strict=False):
+                    if a != b:
+                        break
+                    n += 1
+                if n < min(4, len(form) - 1):
+                    continue
+                if n > best[0]:
+                    best = (n, code)
+                elif n == best[0] and best[1] != code:
+                    best = (n, None if best[1] else code)
+    return best[1]
 
 
 def extract(article: Article) -> ArticleMeeting | None:
-    """The meeting ``article`` reports, if its text puts two people near a trigger word."""
-    text = article.text
+    """The meeting ``article`` reports, if a sentence puts two people at a trigger word."""
     people = [e for e in article.entities if e.type == "PER"]
-    if len(people) < 2 or not text:
+    if len(people) < 2 or not article.text:
         return None
-    mentions = sorted(
-        (m.start, e.id) for e in people for m in e.mentions if m.field == "text"
+    event = date_interval(article.event_date)
+    fields = _fields(article)
+    clues = [c for f in fields for c in _clues(f, event)]
+    if not any(len(c.people) >= 2 for c in clues):
+        return None
+    who = {p for c in clues for p in c.people} | {p for c in clues for p in (c.guest, c.host) if p}
+    nationality = _nationalities(article, fields, who)
+    geo = tuple(
+        (e.id, e.name, country_of(e.id))
+        for e in article.entities
+        if e.type == "LOC" and any(m.field != "caption" for m in e.mentions)
     )
-    place_mentions = sorted(
-        (m.start, e.id) for e in article.entities if e.type == "LOC" for m in e.mentions if m.field == "text"
+    report = ArticleMeeting(
+        article.id,
+        (),
+        None,
+        None,
+        any(c.guest or c.host for c in clues),
+        max((c for c in clues if len(c.people) >= 2), key=lambda c: (c.lead + c.same_date, -clues.index(c))).text,
+        (),
+        tuple(clues),
+        tuple(e.id for e in people),
+        tuple(sorted(nationality.items())),
+        geo,
     )
-    place_starts = [s for s, _ in place_mentions]
+    # where, as an event card would say it: a town before a country named in passing,
+    # among the places of the sentences about the two people a first reading finds
+    first = _decide([report], (None, ""), ())
+    if first is None:
+        return None
+    ranked = _ranked_places(clues, set(first[0][:2]))
+    town = next((p for p in ranked if not _COUNTRY_ID.match(p) and country_of(p)), ranked[0] if ranked else None)
+    decided = _decide([report], _where([report], None, town), ())
+    if decided is None:
+        return None
+    participants, guest, host = decided
+    return ArticleMeeting(
+        report.article_id,
+        participants,
+        guest,
+        host,
+        report.visit,
+        report.evidence,
+        _ranked_places(clues, set(participants[:2])),
+        report.clues,
+        report.mentioned,
+        report.nationality,
+        geo,
+    )
+
+
+def _ranked_places(clues: Sequence[Clue], core: set[str]) -> tuple[str, ...]:
+    """The places named where the meeting words are, most often (in the lead, on the
+    day) first: where they met ("met … in Sochi") or where the guest went ("nach
+    Sotschi"); only the sentences about the two people at the ``core`` count."""
     places: Counter[str] = Counter()
-    if not mentions:
-        return None
-    starts = [s for s, _ in mentions]
-    counts = Counter({e.id: len(e.mentions) for e in people})
-    found: Counter[str] = Counter()
-    guests: Counter[str] = Counter()
-    evidence = ""
-    visit = False
-    for m in _pattern().finditer(text):
-        lo = bisect_left(starts, m.start() - WINDOW)
-        hi = bisect_right(starts, m.end() + WINDOW)
-        near = {eid for _, eid in mentions[lo:hi]}
-        if len(near) < 2:
+    for c in clues:
+        if not core & {*c.people, c.guest, c.host}:
             continue
-        found.update(near)
-        # where they met: a place named close to the trigger ("met … in Sochi", "nach Sotschi")
-        plo = bisect_left(place_starts, m.start() - WINDOW // 2)
-        phi = bisect_right(place_starts, m.end() + WINDOW // 2)
-        places.update(dict.fromkeys(eid for _, eid in place_mentions[plo:phi]).keys())  # in text order: ties stay put
-        if not evidence:
-            evidence = _sentence(text, m.start(), m.end())
-        if m.group("visit"):
-            visit = True
-            before = [(s, eid) for s, eid in mentions[lo:hi] if s < m.start()]
-            if before:
-                guests[before[-1][1]] += 1
-    if not found:
+        places.update(dict.fromkeys(c.places, 1 + c.lead + c.same_date))  # in text order: ties stay put
+    return tuple(p for p, _ in places.most_common())
+
+
+# -- one event ------------------------------------------------------------------------
+
+
+def _where(reports: Sequence[ArticleMeeting], place: str | None, place_id: str | None) -> tuple[str | None, str]:
+    """The event place's id and country: the place named ``place`` in the reports (the
+    card's), else ``place_id``."""
+    if place is not None:
+        key = place.casefold()
+        for r in reports:
+            for pid, name, country in r.geo:
+                if name.casefold() == key:
+                    return pid, country
+    if place_id is not None:
+        for r in reports:
+            for pid, _, country in r.geo:
+                if pid == place_id:
+                    return pid, country
+        return place_id, country_of(place_id)
+    return None, ""
+
+
+def _weight(c: Clue, where: tuple[str | None, str], geo: dict[str, str]) -> float:
+    """How surely a clue speaks of this event: 1, more for the lead, the event's date and
+    place; 0 when it names no tie to the event but a place in another country."""
+    place_id, country = where
+    here = place_id is not None and place_id in c.places
+    tied = c.lead + c.same_date + here
+    if not tied and country and any(geo.get(p, "") not in ("", country) for p in c.around or c.places):
+        return 0.0
+    return 1.0 + tied
+
+
+def _clues_of(r: ArticleMeeting) -> tuple[Clue, ...]:
+    """A report's clues (a report made without them: one clue of its participants)."""
+    return r.clues or (Clue(r.participants, guest=r.guest, text=r.evidence),)  # its host was only "not the guest"
+
+
+def _decide(
+    reports: Sequence[ArticleMeeting], where: tuple[str | None, str], actors: Sequence[str]
+) -> tuple[tuple[str, ...], str | None, str | None] | None:
+    """(participants, guest, host) of the meeting the reports describe.
+
+    The core is the pair the weighted clues put together most; a third person takes
+    part when a clue tied to the event (lead, date, place) or a clue with the guest (a
+    visit's programme) puts them with the core, and the reports that name them mostly
+    agree (a report that names them but never at the meeting disagrees)."""
+    geo = {pid: country for r in reports for pid, _, country in r.geo}
+    weighed = [[(c, _weight(c, where, geo)) for c in _clues_of(r) if len(c.people) >= 2] for r in reports]
+    support: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    per_report: list[Counter[str]] = []
+    for clues in weighed:
+        s: Counter[str] = Counter()
+        for c, w in clues:
+            if w <= 0:
+                continue
+            people = sorted(set(c.people))
+            for i, p in enumerate(people):
+                s[p] += w
+                for q in people[i + 1 :]:
+                    pairs[p, q] += w
+        per_report.append(s)
+        support.update(s)
+    if not pairs:
         return None
-    # the people the meeting words keep coming back to, not everyone named once nearby
-    top = max(found.values())
-    participants = tuple(
-        sorted((e for e in found if found[e] * 2 >= top), key=lambda e: (-found[e], -counts[e], e))
-    )
-    if len(participants) < 2:
-        participants = tuple(sorted(found, key=lambda e: (-found[e], -counts[e], e)))[:2]
-    guest = guests.most_common(1)[0][0] if guests else None
-    host = None
-    if guest is not None:
-        others = [p for p in participants if p != guest]
-        host = others[0] if others else None
-    ranked_places = tuple(p for p, _ in places.most_common())
-    return ArticleMeeting(article.id, participants, guest, host, visit, evidence, ranked_places)
+    rank = {a: i for i, a in enumerate(actors)}
+
+    def order(p: str) -> tuple[float, int, str]:
+        return (-support[p], rank.get(p, len(rank)), p)
+
+    best = min(pairs, key=lambda pq: (-pairs[pq], min(order(pq[0]), order(pq[1])), max(order(pq[0]), order(pq[1]))))
+    core = sorted(best, key=order)
+    guest, host = _guest_and_host(reports, core, where, geo)
+    with_core: Counter[str] = Counter()
+    for clues in weighed:
+        for c, w in clues:
+            if (w >= 2 and any(p in core for p in c.people)) or (w > 0 and guest is not None and guest in c.people):
+                with_core.update(set(c.people) - set(core))
+    others = []
+    for p in sorted(with_core, key=order):
+        named = sum(1 for s in per_report if s[p] > 0)
+        against = sum(1 for r, s in zip(reports, per_report, strict=True) if p in r.mentioned and s[p] == 0)
+        if named > against and named * 2 >= len(reports):
+            others.append(p)
+    return (*core, *others[:4]), guest, host
+
+
+def _guest_and_host(
+    reports: Sequence[ArticleMeeting], core: Sequence[str], where: tuple[str | None, str], geo: dict[str, str]
+) -> tuple[str | None, str | None]:
+    """Which of the two travelled: the votes of visit and receive words, and the place's country."""
+    a, b = core
+    other = {a: b, b: a}
+    votes: Counter[str] = Counter()
+    for r in reports:
+        for c in _clues_of(r):
+            w = _weight(c, where, geo)
+            if c.guest in other:
+                votes[c.guest] += w
+            if c.host in other:
+                votes[other[c.host]] += w
+    country = where[1]
+    if country:
+        nat: dict[str, Counter[str]] = {a: Counter(), b: Counter()}
+        for r in reports:
+            for pid, code in r.nationality:
+                if pid in nat:
+                    nat[pid][code] += 1
+        of = {p: (nat[p].most_common(1)[0][0] if nat[p] else "") for p in core}
+        for p in core:
+            q = other[p]
+            if of[p] == country and of[q] != country:
+                # the other came to this one's country: decisive when their own is known
+                votes[q] += 100.0 if of[q] else 2.0
+    if not votes or votes[a] == votes[b]:
+        return None, None
+    guest = a if votes[a] > votes[b] else b
+    return guest, other[guest]
 
 
 def combine(
@@ -195,30 +706,19 @@ def combine(
     date: str | None,
     actors: Sequence[str] = (),
 ) -> Meeting | None:
-    """One meeting for an event from its articles' reports (by vote). ``actors``: the
-    event's main actors, most central first (its card); the two of them who take part
-    are the ones the meeting is about, so that a third person the reports also name
-    near a meeting word (an earlier visit, recalled) is not made host or guest."""
+    """One meeting for an event from its articles' reports. ``place`` and ``date`` are the
+    event card's; ``actors`` its main actors, most central first, which break ties of
+    support (so that a person the reports name as often but who is less central to the
+    event does not take a place in the meeting's core)."""
     if not reports:
         return None
-    votes: Counter[str] = Counter()
-    for r in reports:
-        votes.update(r.participants)
-    need = (len(reports) + 1) // 2  # named in at least half of the reports
-    participants = tuple(p for p, c in votes.most_common() if c >= need)[:6]
-    if len(participants) < 2:
-        participants = tuple(p for p, _ in votes.most_common(2))
-    if len(participants) < 2:
+    ranked_place = Counter(p for r in reports for p in r.places[:1]).most_common(1)
+    where = _where(reports, place, ranked_place[0][0] if ranked_place else None)
+    decided = _decide(reports, where, actors)
+    if decided is None:
         return None
-    # guest and host are the two people the meeting is about: the event's most central
-    # actors among the participants, else the first two participants
-    rank = {a: i for i, a in enumerate(actors)}
-    central = sorted((p for p in participants if p in rank), key=rank.__getitem__)
-    if len(central) >= 2:
-        participants = (*central[:2], *(p for p in participants if p not in central[:2]))
-    core = participants[:2]
-    guest = _vote(r.guest for r in reports if r.guest in core)
-    host = next((p for p in core if p != guest), None) if guest else None
+    participants, guest, host = decided
+    best = max(reports, key=lambda r: sum(1 for p in participants if p in r.participants))
     return Meeting(
         event_id=event_id,
         participants=participants,
@@ -226,11 +726,6 @@ def combine(
         guest=guest,
         place=place,
         date=date,
-        evidence=reports[0].evidence,
-        article_id=reports[0].article_id,
+        evidence=best.evidence,
+        article_id=best.article_id,
     )
-
-
-def _vote(values: Iterable[str | None]) -> str | None:
-    counts = Counter(v for v in values if v)
-    return counts.most_common(1)[0][0] if counts else None
