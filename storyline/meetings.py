@@ -272,6 +272,7 @@ class _Field:
     places: list[tuple[int, str]]  # (start, place id), by start
     dates: list[tuple[int, tuple[int, int] | None]]  # (start, day interval), by start
     lead_end: int  # sentences starting before this are the lead
+    roles: frozenset[int] = frozenset()  # starts of place mentions that say a person's country, not a venue
 
 
 def _fields(article: Article) -> list[_Field]:
@@ -282,17 +283,44 @@ def _fields(article: Article) -> list[_Field]:
     for name, text in (("title", article.title), ("text", article.text)):
         if not text:
             continue
+        who = sorted((m.start, m.end, e.id) for e in people for m in e.mentions if m.field == name)
+        where = sorted((m.start, e.id) for e in places for m in e.mentions if m.field == name)
         out.append(
             _Field(
                 name,
                 text,
-                sorted((m.start, m.end, e.id) for e in people for m in e.mentions if m.field == name),
-                sorted((m.start, e.id) for e in places for m in e.mentions if m.field == name),
+                who,
+                where,
                 sorted((d.start, _interval(d)) for d in article.dates if d.field == name),
                 len(text) if name == "title" else lead_end,
+                _role_places(text, who, where),
             )
         )
     return out
+
+
+def _role_words(text: str, start: int) -> tuple[int, list[str]]:
+    """Where the words before a person's mention that may say their role begin (at most
+    :data:`ROLE_WORDS`, not across punctuation), and those words."""
+    window = text[max(0, start - 80) : start]
+    cut = max((m.end() for m in _CLAUSE_MARK.finditer(window)), default=0)
+    words = list(_WORD.finditer(window, cut))[-ROLE_WORDS:]
+    if not words:
+        return start, []
+    return start - len(window) + words[0].start(), [w.group() for w in words]
+
+
+def _role_places(text: str, people: list[tuple[int, int, str]], places: list[tuple[int, str]]) -> frozenset[int]:
+    """Place mentions in a person's role words ("Krievijas līderis Putins", "China Premier
+    Li"): they say whose country, not where anyone met."""
+    if not people or not places:
+        return frozenset()
+    starts = [p[0] for p in places]
+    found = set()
+    for start, _, _ in people:
+        lo, _ = _role_words(text, start)
+        found.update(s for s, _ in places[bisect_left(starts, lo) : bisect_left(starts, start)])
+    return frozenset(found)
 
 
 def _interval(d: DateMention) -> tuple[int, int] | None:
@@ -410,7 +438,10 @@ def _sentence_clue(f: _Field, lo: int, hi: int, triggers: list[Trigger], event: 
     def places_in(found: list[_Clause]) -> tuple[str, ...]:
         return tuple(
             dict.fromkeys(
-                pid for c in found for _, pid in f.places[bisect_left(pstarts, c.lo) : bisect_left(pstarts, c.hi)]
+                pid
+                for c in found
+                for s, pid in f.places[bisect_left(pstarts, c.lo) : bisect_left(pstarts, c.hi)]
+                if s not in f.roles
             )
         )
 
@@ -436,7 +467,8 @@ def _clues(f: _Field, event: tuple[int, int] | None) -> list[Clue]:
     found = [(m.start(), m.end(), m.lastgroup or "meet") for m in _pattern().finditer(f.text)]
     if not found:
         return []
-    ends = [m.end() for m in _SENTENCE_END.finditer(f.text)]
+    # a full stop before a small letter ends no sentence ("2018. gadā", "z. B. der")
+    ends = [m.end() for m in _SENTENCE_END.finditer(f.text) if not f.text[m.end() : m.end() + 1].islower()]
     by_sentence: dict[int, list[tuple[int, int, str]]] = {}
     for t in found:
         by_sentence.setdefault(bisect_right(ends, t[0]), []).append(t)
@@ -470,15 +502,12 @@ def _nationalities(article: Article, fields: list[_Field], who: set[str]) -> dic
         for start, _, pid in f.people:
             if pid not in who:
                 continue
-            window = f.text[max(0, start - 80) : start]
-            cut = max((m.end() for m in _CLAUSE_MARK.finditer(window)), default=0)
-            words = list(_WORD.finditer(window, cut))[-ROLE_WORDS:]
+            lo, words = _role_words(f.text, start)
             if not words:
                 continue
-            lo = start - len(window) + words[0].start()
             code = next((c for a, b, c in field_spans if lo <= a and b <= start), None)
             if code is None:
-                code = _demonym([w.group() for w in words], countries)
+                code = _demonym(words, countries)
             if code:
                 votes.setdefault(pid, Counter())[code] += 1
     return {pid: c.most_common(1)[0][0] for pid, c in votes.items()}
@@ -537,7 +566,7 @@ def extract(article: Article) -> ArticleMeeting | None:
         max((c for c in clues if len(c.people) >= 2), key=lambda c: (c.lead + c.same_date, -clues.index(c))).text,
         (),
         tuple(clues),
-        tuple(e.id for e in people),
+        tuple(e.id for e in people if e.mentions),
         tuple(sorted(nationality.items())),
         geo,
     )

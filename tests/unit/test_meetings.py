@@ -5,19 +5,40 @@ from __future__ import annotations
 import pytest
 
 from storyline.meetings import ArticleMeeting, combine, extract
-from storyline.models import Article, ArticleEntity, Span
+from storyline.models import Article, ArticleEntity, DateMention, Span
 
 
-def article(text: str, lang: str, people: dict[str, str]) -> Article:
-    """``people`` maps entity id to the surface form to find in ``text``."""
-    ents = []
-    for eid, form in people.items():
-        spans, i = [], text.find(form)
-        while i >= 0:
-            spans.append(Span(form, i, i + len(form)))
-            i = text.find(form, i + 1)
-        ents.append(ArticleEntity(eid, form, "PER", tuple(spans)))
-    return Article(id="a1", content_hash="h", source="s", raw=text, text=text, language=lang, entities=tuple(ents))
+def _spans(text: str, form: str) -> tuple[Span, ...]:
+    spans, i = [], text.find(form)
+    while i >= 0:
+        spans.append(Span(form, i, i + len(form)))
+        i = text.find(form, i + 1)
+    return tuple(spans)
+
+
+def article(
+    text: str,
+    lang: str,
+    people: dict[str, str],
+    places: dict[str, str] | None = None,
+    dates: dict[str, str] | None = None,
+    event_date: str | None = None,
+    id_: str = "a1",
+) -> Article:
+    """``people`` and ``places`` map entity id to the surface form to find in ``text``
+    (a place id "LOC:XX" is the country XX); ``dates`` maps a date expression in the
+    text to its resolved value."""
+    ents = [ArticleEntity(eid, form, "PER", _spans(text, form)) for eid, form in people.items()]
+    ents += [ArticleEntity(eid, form, "LOC", _spans(text, form)) for eid, form in (places or {}).items()]
+    found = [
+        DateMention(expr, s.start, s.end, value, "day")
+        for expr, value in (dates or {}).items()
+        for s in _spans(text, expr)
+    ]
+    return Article(
+        id=id_, content_hash="h", source="s", raw=text, text=text, language=lang, entities=tuple(ents),
+        dates=tuple(sorted(found, key=lambda d: d.start)), event_date=event_date,
+    )
 
 
 @pytest.mark.parametrize(
@@ -78,10 +99,8 @@ def test_a_recalled_visit_does_not_make_a_side_figure_the_guest() -> None:
         ArticleMeeting("b", ("z", "x", "y"), "z", "x", True, "after z's visit x met y"),
     ]
     m = combine("ev", reports, "Town", "2023-01-01", actors=("x", "y", "z"))
-    assert m is not None and m.participants[:2] == ("x", "y") and "z" in m.participants
+    assert m is not None and m.participants == ("x", "y")  # z: named once in each, never with the event
     assert m.guest is None and m.host is None  # no report says which of x and y travelled
-    without = combine("ev", reports, "Town", "2023-01-01")
-    assert without is not None and without.guest == "z"  # what the card's ranking prevents
 
 
 def test_trigger_trie_finds_what_a_plain_alternation_finds() -> None:
@@ -89,19 +108,23 @@ def test_trigger_trie_finds_what_a_plain_alternation_finds() -> None:
     the flat alternation of all stems (longest first) does."""
     import re
 
-    from storyline.meetings import MEET_STEMS, VISIT_STEMS, _pattern
+    from storyline.meetings import MEET_STEMS, RECEIVE_STEMS, VISIT_STEMS, _pattern
 
-    visit = sorted({s for v in VISIT_STEMS.values() for s in v}, key=len, reverse=True)
-    meet = sorted({s for v in MEET_STEMS.values() for s in v}, key=len, reverse=True)
+    def alternation(table: dict[str, tuple[str, ...]]) -> str:
+        stems = sorted({s for v in table.values() for s in v}, key=len, reverse=True)
+        # a stem's final space stands for the end of a word
+        return "|".join(re.escape(s.rstrip(" ")) + ("(?!\\w)" if s.endswith(" ") else "") for s in stems)
+
     flat = re.compile(
-        "(?<!\\w)(?:(?P<visit>" + "|".join(map(re.escape, visit)) + ")|(?P<meet>"
-        + "|".join(map(re.escape, meet)) + "))",
+        f"(?<!\\w)(?:(?P<visit>{alternation(VISIT_STEMS)})|(?P<receive>{alternation(RECEIVE_STEMS)})"
+        f"|(?P<meet>{alternation(MEET_STEMS)}))",
         re.IGNORECASE,
     )
     text = (
         "They met twice. MEETING notes: the Visitors travelled to the coast, held talks with the mayor; "
         "Staatsbesuch und Treffen, die Reise. Визит и встреча; επισκέφθηκε την πόλη. Sarunas un vizīte. "
-        "unmet premeeting revisit"
+        "unmet premeeting revisit. They met. Metal, method; the mayor received Reed, Putin принял Орлова, "
+        "hostsmen hosts received"
     )
     got = [(m.start(), m.end(), m.lastgroup) for m in _pattern().finditer(text)]
     assert got == [(m.start(), m.end(), m.lastgroup) for m in flat.finditer(text)]
