@@ -40,6 +40,41 @@ def _date_ok(ours: str | None, gold: str) -> bool:
     return ours[: len(gold)] == gold
 
 
+def _meeting(store: Any, event_id: str, actors: tuple[str, ...], gold_actors: list[str]) -> dict[str, Any]:
+    """The meeting found for an event: participants, host and guest by name, and how many
+    of the participants are the gold event's actors (gold.json names no host or guest)."""
+    found = [m for m in store.meetings(entity=actors[0]) if m.event_id == event_id] if actors else []
+    if not found:
+        return {"participants": [], "host": None, "guest": None, "participants_right": 0,
+                "participants_found": 0, "gold_actors": len(gold_actors)}
+    m = found[0]
+    names = store.entity_names([*m.participants, *(p for p in (m.host, m.guest) if p)])
+    people = [names.get(p, p) for p in m.participants]
+    right = [n for n in people if any(_same_name(n, g) for g in gold_actors)]
+    return {
+        "participants": people,
+        "host": names.get(m.host, m.host) if m.host else None,
+        "guest": names.get(m.guest, m.guest) if m.guest else None,
+        "participants_right": len(right),
+        "participants_found": len(people),
+        "gold_actors": len(gold_actors),
+    }
+
+
+def _meeting_totals(cards: list[dict[str, Any]]) -> dict[str, Any]:
+    """Participants' precision and recall against the gold actors over all events."""
+    found = [c["meeting"] for c in cards if "meeting" in c]
+    right = sum(m["participants_right"] for m in found)
+    named = sum(m["participants_found"] for m in found)
+    gold = sum(m["gold_actors"] for m in found)
+    return {
+        "events_with_meeting": sum(1 for m in found if m["participants"]),
+        "participants_precision": round(right / named, 3) if named else 0.0,
+        "participants_recall": round(right / gold, 3) if gold else 0.0,
+        "with_host_and_guest": sum(1 for m in found if m["host"] and m["guest"]),
+    }
+
+
 def score(gold: dict[str, Any], articles: dict[str, Article], store: Any) -> dict[str, Any]:
     names = store.entity_names({e.id for a in articles.values() for e in a.entities})
     pred = {n: a.event_id or a.id for n, a in articles.items()}
@@ -55,6 +90,7 @@ def score(gold: dict[str, Any], articles: dict[str, Article], store: Any) -> dic
             continue
         actor_names = [names.get(a, a) for a in card.actors]
         found_actors = [g for g in ev["actors"] if any(_same_name(n, g) for n in actor_names)]
+        meeting = _meeting(store, card.id, card.actors, ev["actors"])
         events.append(
             {
                 "gold": ev["id"],
@@ -67,6 +103,7 @@ def score(gold: dict[str, Any], articles: dict[str, Article], store: Any) -> dic
                 "place_ok": card.place is not None and _same_name(card.place, ev["place"]),
                 "actors": actor_names,
                 "actors_recall": round(len(found_actors) / len(ev["actors"]), 3),
+                "meeting": meeting,
             }
         )
     story_pred = {n: a.story_id or pred[n] for n, a in articles.items()}
@@ -107,6 +144,7 @@ def score(gold: dict[str, Any], articles: dict[str, Article], store: Any) -> dic
         "storylines_bcubed": bcubed(story_pred, gold_story),
         "storylines_exact": {frozenset(n for n in story_pred if story_pred[n] == s) for s in set(story_pred.values())}
         == {frozenset(n for n in gold_story if gold_story[n] == g) for g in set(gold_story.values())},
+        "meetings": _meeting_totals(events),
         "joined_why": explained,
         "baselines": baselines,
     }
