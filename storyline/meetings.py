@@ -154,6 +154,7 @@ _WORD = re.compile(r"\w+")
 _COUNTRY_ID = re.compile(r"LOC:([A-Z]{2})$")
 DAY_SLACK = 1  # a date this many days from the event date is still the event's (a visit lasts)
 ROLE_WORDS = 3  # words before a person's mention read for their country
+SENTENCE_REACH = 400  # a sentence is at most this many characters either side of its trigger word
 _STRONG = 2.0  # support of a participant beyond the core: one sentence tied to the event, or two
 
 
@@ -272,28 +273,31 @@ class _Field:
     places: list[tuple[int, str]]  # (start, place id), by start
     dates: list[tuple[int, tuple[int, int] | None]]  # (start, day interval), by start
     lead_end: int  # sentences starting before this are the lead
-    roles: frozenset[int] = frozenset()  # starts of place mentions that say a person's country, not a venue
+    triggers: list[tuple[int, int, str]]  # (start, end, kind: visit, receive or meet), by start
 
 
 def _fields(article: Article) -> list[_Field]:
-    people = [e for e in article.entities if e.type == "PER"]
-    places = [e for e in article.entities if e.type == "LOC"]
+    """The title and the body, each with the people, places and dates in it; only those
+    with a trigger word (most articles have none: nothing more is done for them)."""
     out = []
-    lead_end = _lead_end(article)
+    lead_end = -1
     for name, text in (("title", article.title), ("text", article.text)):
-        if not text:
+        triggers = [(m.start(), m.end(), m.lastgroup or "meet") for m in _pattern().finditer(text)] if text else []
+        if not triggers:
             continue
-        who = sorted((m.start, m.end, e.id) for e in people for m in e.mentions if m.field == name)
-        where = sorted((m.start, e.id) for e in places for m in e.mentions if m.field == name)
+        if name == "text":
+            lead_end = _lead_end(article)
         out.append(
             _Field(
                 name,
                 text,
-                who,
-                where,
+                sorted((m.start, m.end, e.id) for e in article.entities if e.type == "PER" for m in e.mentions
+                       if m.field == name),
+                sorted((m.start, e.id) for e in article.entities if e.type == "LOC" for m in e.mentions
+                       if m.field == name),
                 sorted((d.start, _interval(d)) for d in article.dates if d.field == name),
                 len(text) if name == "title" else lead_end,
-                _role_places(text, who, where),
+                triggers,
             )
         )
     return out
@@ -310,17 +314,14 @@ def _role_words(text: str, start: int) -> tuple[int, list[str]]:
     return start - len(window) + words[0].start(), [w.group() for w in words]
 
 
-def _role_places(text: str, people: list[tuple[int, int, str]], places: list[tuple[int, str]]) -> frozenset[int]:
-    """Place mentions in a person's role words ("Krievijas līderis Putins", "China Premier
-    Li"): they say whose country, not where anyone met."""
-    if not people or not places:
-        return frozenset()
-    starts = [p[0] for p in places]
-    found = set()
-    for start, _, _ in people:
-        lo, _ = _role_words(text, start)
-        found.update(s for s, _ in places[bisect_left(starts, lo) : bisect_left(starts, start)])
-    return frozenset(found)
+def _role_place(f: _Field, start: int) -> bool:
+    """Is the place mention at ``start`` in a person's role words ("Krievijas līderis
+    Putins", "China Premier Li")? Then it says whose country, not where anyone met."""
+    i = bisect_right(f.people, (start, 0, ""))
+    if i == len(f.people):
+        return False
+    lo, _ = _role_words(f.text, f.people[i][0])
+    return lo <= start
 
 
 def _interval(d: DateMention) -> tuple[int, int] | None:
@@ -441,7 +442,7 @@ def _sentence_clue(f: _Field, lo: int, hi: int, triggers: list[Trigger], event: 
                 pid
                 for c in found
                 for s, pid in f.places[bisect_left(pstarts, c.lo) : bisect_left(pstarts, c.hi)]
-                if s not in f.roles
+                if not _role_place(f, s)
             )
         )
 
@@ -464,22 +465,30 @@ def _sentence_clue(f: _Field, lo: int, hi: int, triggers: list[Trigger], event: 
 
 
 def _clues(f: _Field, event: tuple[int, int] | None) -> list[Clue]:
-    found = [(m.start(), m.end(), m.lastgroup or "meet") for m in _pattern().finditer(f.text)]
-    if not found:
-        return []
-    # a full stop before a small letter ends no sentence ("2018. gadā", "z. B. der")
-    ends = [m.end() for m in _SENTENCE_END.finditer(f.text) if not f.text[m.end() : m.end() + 1].islower()]
-    by_sentence: dict[int, list[tuple[int, int, str]]] = {}
-    for t in found:
-        by_sentence.setdefault(bisect_right(ends, t[0]), []).append(t)
+    by_sentence: dict[tuple[int, int], list[Trigger]] = {}
+    for t in f.triggers:
+        by_sentence.setdefault(_sentence(f.text, t[0]), []).append(t)
     out = []
-    for i, triggers in by_sentence.items():
-        lo = ends[i - 1] if i else 0
-        hi = ends[i] if i < len(ends) else len(f.text)
+    for (lo, hi), triggers in by_sentence.items():
         clue = _sentence_clue(f, lo, hi, triggers, event)
         if clue is not None:
             out.append(clue)
     return out
+
+
+def _sentence(text: str, at: int) -> tuple[int, int]:
+    """The sentence around offset ``at`` (read from at most :data:`SENTENCE_REACH`
+    characters either side, not the whole text: most of an article is never looked at).
+    A full stop before a small letter ends no sentence ("2018. gadā", "z. B. der")."""
+    lo = max(0, at - SENTENCE_REACH)
+    for m in _SENTENCE_END.finditer(text, lo, at):
+        if m.end() <= at and not text[m.end() : m.end() + 1].islower():
+            lo = m.end()
+    hi = min(len(text), at + SENTENCE_REACH)
+    for m in _SENTENCE_END.finditer(text, at, hi):
+        if not text[m.end() : m.end() + 1].islower():
+            return lo, m.end()
+    return lo, hi
 
 
 def _nationalities(article: Article, fields: list[_Field], who: set[str]) -> dict[str, str]:
@@ -492,7 +501,7 @@ def _nationalities(article: Article, fields: list[_Field], who: set[str]) -> dic
         if e.type != "LOC" or not m:
             continue
         for s in e.mentions:
-            countries.setdefault(m[1], []).append(plain(s.text.split()[-1]))
+            countries.setdefault(m[1], []).append(_folded(s.text.split()[-1]))
             spans.append((s.start, s.end, s.field, m[1]))
     if not countries:
         return {}
@@ -513,14 +522,20 @@ def _nationalities(article: Article, fields: list[_Field], who: set[str]) -> dic
     return {pid: c.most_common(1)[0][0] for pid, c in votes.items()}
 
 
+@lru_cache(maxsize=65536)
+def _folded(word: str) -> str:
+    return plain(word)
+
+
 def _demonym(words: list[str], countries: dict[str, list[str]]) -> str | None:
     """The country whose name shares the longest stem with one of ``words`` (russischen ~
     Russland, Belarusian ~ Belarus, Κινέζο ~ Κίνα): at least four letters, or all but the
     last of a short name; None when two countries tie."""
     best: tuple[int, str | None] = (0, None)
+    starts = {form[:3] for forms in countries.values() for form in forms}
     for word in words:
-        w = plain(word)
-        if len(w) < 4:
+        w = _folded(word)
+        if len(w) < 4 or w[:3] not in starts:
             continue
         for code, forms in countries.items():
             for form in forms:
