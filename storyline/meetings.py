@@ -144,7 +144,7 @@ RECALL_STEMS: tuple[str, ...] = (
 # auxiliaries of the passive and agent words ("was received by", "wurde von … empfangen")
 PASSIVE_WORDS = frozenset(
     "was were been wurde wurden worden был была были было tika tiek tiks "
-    "έγινε fue fueron été został została byl byla bol bola bio je".split()
+    "έγινε fue fueron été został została byl byla bol bola".split()
 )
 AGENT_WORDS = frozenset("by von vom от по από par por przez od no".split())
 
@@ -152,6 +152,8 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|\n+")
 _CLAUSE_MARK = re.compile(r"[,;:()\[\]«»\"„“”]|\s[–—-]\s")
 _WORD = re.compile(r"\w+")
 _COUNTRY_ID = re.compile(r"LOC:([A-Z]{2})$")
+Trigger = tuple[int, int, str]  # (start, end, kind: visit, receive or meet)
+Days = tuple[int, int] | None  # a date as (first day, last day) ordinals, None when unknown
 DAY_SLACK = 1  # a date this many days from the event date is still the event's (a visit lasts)
 ROLE_WORDS = 3  # words before a person's mention read for their country
 SENTENCE_REACH = 400  # a sentence is at most this many characters either side of its trigger word
@@ -271,9 +273,9 @@ class _Field:
     text: str
     people: list[tuple[int, int, str]]  # (start, end, person id), by start
     places: list[tuple[int, str]]  # (start, place id), by start
-    dates: list[tuple[int, tuple[int, int] | None]]  # (start, day interval), by start
+    dates: list[tuple[int, Days]]  # (start, days), by start
     lead_end: int  # sentences starting before this are the lead
-    triggers: list[tuple[int, int, str]]  # (start, end, kind: visit, receive or meet), by start
+    triggers: list[Trigger]  # by start
 
 
 def _fields(article: Article) -> list[_Field]:
@@ -324,7 +326,7 @@ def _role_place(f: _Field, start: int) -> bool:
     return lo <= start
 
 
-def _interval(d: DateMention) -> tuple[int, int] | None:
+def _interval(d: DateMention) -> Days:
     return date_interval(d.value)
 
 
@@ -338,7 +340,7 @@ def _lead_end(article: Article) -> int:
     return m.start() + 1 if m else len(article.text)
 
 
-def _far(span: tuple[int, int] | None, event: tuple[int, int] | None) -> bool:
+def _far(span: Days, event: Days) -> bool:
     """Does a date lie more than :data:`DAY_SLACK` days from the event's?"""
     if span is None or event is None:
         return False
@@ -350,12 +352,8 @@ class _Clause:
     lo: int
     hi: int
     people: list[tuple[int, str]]  # (start, id)
-    triggers: list[tuple[int, int, str]]  # (start, end, kind)
+    triggers: list[Trigger]
     far: bool
-
-
-Trigger = tuple[int, int, str]  # (start, end, kind: visit, receive or meet)
-Days = tuple[int, int] | None  # a date as (first day, last day) ordinals
 
 
 def _clauses(f: _Field, lo: int, hi: int, triggers: list[Trigger], event: Days) -> list[_Clause]:
@@ -464,7 +462,7 @@ def _sentence_clue(f: _Field, lo: int, hi: int, triggers: list[Trigger], event: 
     )
 
 
-def _clues(f: _Field, event: tuple[int, int] | None) -> list[Clue]:
+def _clues(f: _Field, event: Days) -> list[Clue]:
     by_sentence: dict[tuple[int, int], list[Trigger]] = {}
     for t in f.triggers:
         by_sentence.setdefault(_sentence(f.text, t[0]), []).append(t)
