@@ -13,10 +13,12 @@ speaks of *this* event:
   this year by an ally of Z": Z is not at the meeting); when no clause has two, every
   person of the sentence counts ("X travelled to Sochi, where he met Y");
 * :func:`combine` then weighs each clue: more when it is in the title or lead, names the
-  event's date or place; nothing when it names only a place in another country (a
-  planned visit elsewhere). The two best-supported people are the meeting's core; a
-  third takes part when strongly supported, or when the guest meets them (a state
-  visit's programme), and when most of the articles that name them agree.
+  event's date or place; nothing when it names no such tie but a place in another
+  country (a planned visit elsewhere). The pair the weighted clues put together most is
+  the meeting's core; a third person takes part when a clue tied to the event puts them
+  with the core, or a clue puts them with the guest (a state visit's programme), and
+  most of the articles that name them agree (naming them, but never at the meeting, is
+  disagreeing; not naming them is not).
 
 Host and guest, from three kinds of evidence, each general across languages:
 
