@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from storyline.errors import StorylineError
+
 log = logging.getLogger(__name__)
 
 #: wordfreq has no list under these codes but one for a language they are written in
@@ -180,6 +182,14 @@ def lexicon() -> Lexicon:
     path = resources.files("storyline.entities").joinpath("data").joinpath("lexicon.json.gz")
     with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
         data: dict[str, Any] = json.load(fh)
+    # the file answers only for words above the thresholds it was built with: answers for
+    # words between those and the thresholds the code asks at would be silently wrong
+    built = (data.get("dictionary_min_zipf"), data.get("common_min_zipf"))
+    if built != (DICTIONARY_MIN_ZIPF, COMMON_MIN_ZIPF):
+        raise StorylineError(
+            f"storyline/entities/data/lexicon.json.gz was built for Zipf thresholds {built},"
+            f" the code asks at {(DICTIONARY_MIN_ZIPF, COMMON_MIN_ZIPF)}: run scripts/build_lexicon.py"
+        )
     return Lexicon(
         frozenset(data["dictionary_languages"]),
         {lang: frozenset(words) for lang, words in data["not_in_dictionary"].items()},

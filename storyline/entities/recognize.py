@@ -609,6 +609,11 @@ class Recognizer:
         uninformative = t.initial or (lang or "") in NOUN_CAPITALISING or w.isupper()
         if city and how in ("key", "swap") and (hit.priority < _SMALL_TOWN or (uninformative and z >= 3.5)):
             return None
+        if uninformative and how in _LOOSE and common_word(w, lang):
+            # a common word of the language where a capital says little is that word, not a
+            # place's name with its ending cut or swapped: "Tanie" (cheap) opening a Polish
+            # sentence is no inflected "Taani" (Denmark in Estonian), whatever its priority
+            return None
         # a town's name as written, refused below as a frequent word, is kept in doubt: it
         # stands if a place word or preposition comes before it ("die Stadt Breslau", "in
         # Breslau": an exonym, not a common noun) or the text names the town elsewhere for sure
@@ -718,7 +723,7 @@ class Recognizer:
             w = t.text
             if t.gap not in _SPACE or t.initial or len(w) < 2 or not w[0].isupper() or w.isupper():
                 return False
-            if ctx.cues.org.match(w) or ctx.cues.loc.match(w) or ctx.cues.titles.match(w):
+            if ctx.cues.org_word(w) or ctx.cues.loc.match(w) or ctx.cues.titles.match(w):
                 return False
             found = self.gazetteer.match([w])
             if found is not None and found[0].priority >= 10**9:

@@ -1,0 +1,81 @@
+"""Entity errors a reader sees: a common word read as a place, a town taken for another
+town, a river typed as a person, an inflected company name given an id of its own.
+
+Tiny hand-written sentences in several languages; "Nordavia" is a made-up airline.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.config import Config
+from storyline.entities import EntityLinker
+from storyline.entities import lexicon as lexicon_module
+from storyline.entities.knowledge import base_gazetteer
+from storyline.entities.recognize import Mention, Recognizer
+from storyline.errors import StorylineError
+from storyline.models import Article
+
+
+def _find(text: str, lang: str) -> list[Mention]:
+    return Recognizer(base_gazetteer()).find(text, lang)
+
+
+def _article(text: str, lang: str, ident: str) -> Article:
+    return Article(id=ident, content_hash=ident, source=ident, raw=text, text=text, title="", language=lang)
+
+
+@pytest.fixture
+def linker() -> EntityLinker:
+    """A fresh knowledge base for each test."""
+    return EntityLinker(Config.load(), None)
+
+
+# -- a common word where a capital says little is no loosely spelt place --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "word"),
+    [
+        ("Tanie bilety kupiliśmy wczoraj w Gdańsku.", "pl", "Tanie"),  # cheap ~ "Taani" (Denmark)
+        ("Taniej już nie będzie, mówią kupcy.", "pl", "Taniej"),
+    ],
+)
+def test_a_common_word_opening_a_sentence_is_no_loose_place(text: str, lang: str, word: str) -> None:
+    assert word not in [m.text for m in _find(text, lang)]
+
+
+def test_a_country_in_a_case_form_is_still_found() -> None:
+    found = {m.text: m.gazetteer.id for m in _find("Wczoraj rozmawiał z ministrem z Danii o handlu.", "pl") if m.gazetteer}
+    assert found.get("Danii") == "LOC:DK"  # genitive of "Dania", not a Chinese town's alias
+
+
+def test_a_towns_own_name_beats_another_towns_alias() -> None:
+    gaz = base_gazetteer()
+    gera = gaz.match(["Gera"])
+    assert gera is not None and gera[0].name == "Gera" and gera[0].country == "DE"
+    kazan = gaz.match(["Kasan"])  # German for Kazan; also how "Kashan" folds: the far larger city stays
+    assert kazan is not None and kazan[0].name == "Kazan"
+
+
+# -- small cleanups -----------------------------------------------------------------------
+
+
+def test_the_lexicon_refuses_a_file_built_for_other_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    lexicon_module.lexicon.cache_clear()
+    monkeypatch.setattr(lexicon_module, "COMMON_MIN_ZIPF", lexicon_module.COMMON_MIN_ZIPF - 0.5)
+    try:
+        with pytest.raises(StorylineError, match="build_lexicon"):
+            lexicon_module.lexicon()
+    finally:
+        lexicon_module.lexicon.cache_clear()
+
+
+def test_the_cue_file_is_parsed_once() -> None:
+    from storyline.entities import knowledge
+
+    knowledge.cues_for.cache_clear()
+    knowledge._cue_data.cache_clear()
+    for lang in ("pl", "cs", "ru", "lv", None):
+        knowledge.cues_for(lang)
+    assert knowledge._cue_data.cache_info().misses == 1
