@@ -36,13 +36,45 @@ from storyline.entities.knowledge import (
     base_gazetteer,
     slug,
 )
-from storyline.entities.normalize import CASED_SCRIPTS, coarse_name, fold_key, script_bit, split_name, text_key
+from storyline.entities.normalize import (
+    CASED_SCRIPTS,
+    coarse_name,
+    fold_key,
+    script_bit,
+    split_name,
+    strip_ending,
+    text_key,
+)
 from storyline.entities.recognize import Mention, Recognizer
 from storyline.models import Article, ArticleEntity, Entity, EntityType, Span, Variant, replace
 
 log = logging.getLogger(__name__)
 
 _TRANSCRIBED_MIN_COUNT = 2  # mentions of an entity before a transcription may join it
+_MIN_INFLECTED_STEM = 4  # letters of a known name before a case ending (Resolver._inflected)
+# case endings of nouns, as written, that a foreign one-word name takes in these languages
+# (longest first; Bulgarian and Macedonian add a definite article instead)
+_CASE_ENDINGS: dict[str, tuple[str, ...]] = {
+    lang: tuple(sorted(endings, key=len, reverse=True))
+    for lang, endings in {
+        "pl": ("a", "u", "owi", "em", "ie", "ze", "e", "y", "ów", "om", "ami", "ach"),
+        "cs": ("a", "u", "ovi", "em", "e", "ě", "y", "ů", "ům", "ech", "ové", "ou"),
+        "sk": ("a", "u", "ovi", "om", "e", "y", "ov", "och"),
+        "sl": ("a", "u", "om", "em", "ju", "ja", "jem", "ov", "ih"),
+        "hr": ("a", "u", "om", "em", "e", "i", "ova", "ovi", "ove"),
+        "sr": ("a", "u", "om", "em", "e", "а", "у", "ом", "ем", "е"),
+        "bs": ("a", "u", "om", "em", "e"),
+        "ru": ("а", "у", "ом", "е", "ы", "ов", "ам", "ах", "ами", "ым"),
+        "uk": ("а", "у", "ом", "і", "ові", "ів", "ам", "ах", "ами", "ем"),
+        "be": ("а", "у", "ам", "е", "ы", "аў"),
+        "bg": ("а", "ът", "та", "то", "ите"),
+        "mk": ("от", "та", "то", "те"),
+        "lv": ("s", "a", "am", "u", "ā", "ai", "as"),
+        "lt": ("as", "o", "ui", "u", "e", "ą", "is"),
+        "de": ("s",),
+        "el": ("ς",),
+    }.items()
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +94,12 @@ class Local:
 
     mentions: list[Mention] = field(default_factory=list)
     gazetteer: GazetteerEntry | None = None
+    inflected: list[Mention] = field(default_factory=list)  # joined as case forms of another mention
 
     @property
     def fullest(self) -> Mention:
-        return max(self.mentions, key=lambda m: (len(m.tokens), -m.start))
+        names = [m for m in self.mentions if m not in self.inflected] or self.mentions
+        return max(names, key=lambda m: (len(m.tokens), -m.start))
 
     @property
     def type(self) -> EntityType:
@@ -92,7 +126,7 @@ def _position(m: Mention) -> tuple[int, int]:
     return ({"title": 0, "text": 1}.get(m.field, 2), m.start)
 
 
-def group_mentions(mentions: list[Mention]) -> list[Local]:
+def group_mentions(mentions: list[Mention], lang: str | None = None) -> list[Local]:
     """Group one article's mentions into entities (see the module docstring)."""
     by_gaz: dict[str, Local] = {}
     by_key: dict[str, Local] = {}
@@ -134,7 +168,40 @@ def group_mentions(mentions: list[Mention]) -> list[Local]:
                 max(owners, key=lambda loc: len(loc.mentions)).mentions.append(m)
             continue
         by_key.setdefault(m.key, Local()).mentions.append(m)
+    _join_inflected(by_key, lang)
     return list(by_gaz.values()) + list(by_key.values())
+
+
+def inflected_stems(word: str, lang: str | None) -> list[str]:
+    """The folded stems ``word`` (one word, not an acronym) has less one case ending of
+    ``lang`` (:data:`_CASE_ENDINGS`), each at least :data:`_MIN_INFLECTED_STEM` letters."""
+    if word.isupper():
+        return []
+    low = word.lower()
+    return [
+        fold_key([word[: -len(ending)]])
+        for ending in _CASE_ENDINGS.get(lang or "", ())
+        if low.endswith(ending) and len(low) - len(ending) >= _MIN_INFLECTED_STEM
+    ]
+
+
+def _join_inflected(by_key: dict[str, Local], lang: str | None) -> None:
+    """A one-word name that is another one-word name of the article plus a case ending
+    joins it ("Ryanairze" beside "Ryanair"), as :meth:`Resolver._inflected` does across
+    articles."""
+    words = {fold_key([loc.fullest.tokens[0]]): key for key, loc in by_key.items() if len(loc.fullest.tokens) == 1}
+    for key, loc in list(by_key.items()):
+        m = loc.fullest
+        if len(m.tokens) != 1:
+            continue
+        for stem in inflected_stems(m.tokens[0], lang):
+            target = words.get(stem)
+            if target is not None and target != key and target in by_key:
+                if _compatible_word(by_key[target].type, loc.type):
+                    by_key[target].mentions.extend(loc.mentions)
+                    by_key[target].inflected.extend(loc.mentions)
+                    del by_key[key]
+                break
 
 
 def _ends(key: str) -> tuple[str, str]:
@@ -166,7 +233,7 @@ class Resolver:
                 return False
         return True
 
-    def find(self, local: Local) -> KBEntity | None:
+    def find(self, local: Local, lang: str | None = None) -> KBEntity | None:
         kb = self.kb
         m = local.fullest
         kind = local.type
@@ -188,7 +255,31 @@ class Resolver:
         ]
         if owners:
             return max(owners, key=lambda e: e.count)
-        return self._fuzzy(m, key, kind)
+        return self._inflected(m, kind, lang) or self._fuzzy(m, key, kind)
+
+    def _inflected(self, m: Mention, kind: EntityType, lang: str | None) -> KBEntity | None:
+        """A known one-word name with a case ending of the text's language after it.
+
+        The keys strip the endings names share across languages, not every language's
+        endings of a foreign name: "Ryanairze" (Polish locative: r softens to rz before
+        -e) keeps a "z" the nominative's key lacks. Here the word less one ending of
+        its language must be a known entity's name exactly as folded ("Ryanair"), the
+        stem at least :data:`_MIN_INFLECTED_STEM` letters long.
+        """
+        if len(m.tokens) != 1:
+            return None
+        for folded in inflected_stems(m.tokens[0], lang):
+            key = strip_ending(folded)
+            found = [
+                e
+                for e in self.kb.candidates(self.kb.by_key.get(key, set()))
+                if _compatible_word(e.type, kind)
+                and self._ok(m.key, e)
+                and any(" " not in v and fold_key([v]) == folded for v in e.names.values())
+            ]
+            if found:
+                return max(found, key=lambda e: e.count)
+        return None
 
     def _person(self, m: Mention, tokens: list[str], kind: EntityType) -> KBEntity | None:
         if kind not in ("PER", "MISC"):
@@ -399,8 +490,8 @@ class EntityLinker:
         mentions += self._caption_mentions(article, lang)
         seen = article.published
         entities: dict[str, tuple[KBEntity, list[Mention]]] = {}
-        for local in group_mentions(mentions):
-            entity = self._merged(self._entity_for(local), local.fullest.key)
+        for local in group_mentions(mentions, lang):
+            entity = self._merged(self._entity_for(local, lang), local.fullest.key)
             for m in local.mentions:
                 self.kb.add_variant(entity, m.text, lang, m.key, seen)
             slot = entities.setdefault(entity.id, (entity, []))
@@ -428,12 +519,12 @@ class EntityLinker:
             offset += len(caption.text) + 1
         return found
 
-    def _entity_for(self, local: Local) -> KBEntity:
+    def _entity_for(self, local: Local, lang: str | None = None) -> KBEntity:
         kb = self.kb
         gaz = local.gazetteer
         if gaz is not None:
             return kb.ensure(gaz.id, gaz.name, gaz.type, fixed=True)
-        found = self.resolver.find(local)
+        found = self.resolver.find(local, lang)
         kind = local.type
         if found is not None:
             self._vote(found, kind)

@@ -153,6 +153,25 @@ _PLACE_ADJECTIVE_ENDINGS: dict[str, tuple[str, ...]] = {
     "be": ("ай", "ым", "ім"),
     "bg": ("ски", "ска", "ско", "на", "ия", "ата", "ото"),
 }
+# where nouns come first ("nad Nysą Kłodzką", "w Irlandii Północnej"): the adjective closing
+# a name after a preposition of place, in the locative or instrumental it governs; only for
+# languages whose people's names after such a preposition are rare in those cases
+_PLACE_ADJECTIVE_LAST: dict[str, tuple[str, ...]] = {
+    "pl": ("ym", "im", "ej", "ich", "ych", "ą"),
+    "cs": ("ém", "ím", "ých", "ích", "ou"),
+    "sk": ("ej", "ých", "ich"),
+    "sl": ("em", "ih", "i"),
+    "hr": ("om", "oj", "im"),
+    "sr": ("om", "oj", "im", "ом", "ој", "им"),
+    "ru": ("ой", "ом", "ей", "ых", "их"),
+    "uk": ("ому", "ій", "их"),
+}
+# locative endings of nouns and adjectives in languages that put a place in the locative
+# without a preposition (Latvian "Tālajos Austrumos", Lithuanian "Jungtinėse Valstijose")
+_LOCATIVE: dict[str, tuple[str, ...]] = {
+    "lv": ("ā", "ē", "ī", "ū", "os", "ās", "ēs", "īs", "ajā", "ajos", "ajās"),
+    "lt": ("oje", "ėje", "yje", "uje", "uose", "ose", "ėse", "yse", "iuose", "ajame", "ojoje"),
+}
 # an all-caps word this long that is a common word of the language is a shouted word, not
 # an acronym (acronyms are short, and rarely spell a common word: "NATO", "MSZ", "ТАСС")
 _MIN_CAPS_WORD = 5
@@ -891,7 +910,7 @@ class Recognizer:
             if kind is None:
                 kind = self._type(tuple(t.text for t in tokens[i:j]), cue, cues)
                 if kind in ("PER", "MISC") and not cue:
-                    kind = self._place_cue(ctx, first, j - i) or kind
+                    kind = self._place_cue(ctx, i, j) or kind
             out.append(self._mention(text, self._abbreviated(text, first.start), end, kind, field, None, cue))
             i = max(j, run_end)
         return out
@@ -970,29 +989,59 @@ class Recognizer:
             k -= 1
         return False
 
-    @staticmethod
-    def _place_cue(ctx: _Text, first: Token, size: int) -> EntityType | None:
-        """LOC when the word before the name says it is a place: a place word ("nad rzeką
-        Nysą Kłodzką", "der Fluss Oder"), or a preposition of place before a name of several
-        words that opens with an adjective in the case it governs ("na Dolnym Śląsku",
-        "в Северной Каролине"); two capitalised words are otherwise taken for a first name
-        and a surname. (A preposition alone says too little: "na Donalda Tuska", "w Jezusa
-        Chrystusa", "w Parlamencie Europejskim" are a person, a person and an institution.)"""
+    def _place_cue(self, ctx: _Text, i: int, j: int) -> EntityType | None:
+        """LOC when the words of the name ``i..j`` or the word before it say it is a place.
+
+        Two capitalised words are otherwise taken for a first name and a surname; a place
+        shows itself by
+
+        * a place word before it ("nad rzeką Nysą Kłodzką", "der Fluss Oder");
+        * a preposition of place before a name of several words in the case it governs: it
+          opens with an adjective in that case ("na Dolnym Śląsku", "в Северной Каролине")
+          or, where nouns come first, closes with one ("nad Nysą Kłodzką", "w Irlandii
+          Północnej"). A preposition alone says too little: "na Donalda Tuska", "w Jezusa
+          Chrystusa" are people (an organisation word makes "w Parlamencie Europejskim" an
+          institution before this is asked);
+        * in Latvian and Lithuanian, which need no preposition, every word in the locative
+          ("Tālajos Austrumos", "Jaunajā Zēlandē"): people are hardly ever named in it;
+        * a country's name beside a common word of the language, the country last
+          ("Северна Ирландия", "Republiką Irlandii") or in a case form first ("Irlandią
+          Północną"): countries that are first names (Kuba, Jordan) stand first, as written.
+        """
         cues, lang = ctx.cues, ctx.lang
+        tokens = ctx.tokens
+        first, size = tokens[i], j - i
+        words = [t.text for t in tokens[i:j]]
+        if size > 1 and all(w.lower().endswith(_LOCATIVE.get(lang or "", ("\0",))) for w in words):
+            return "LOC"
+        if size == 2 and self._country_and_common_word(words, lang):
+            return "LOC"
         before = first.prev
         if not before or first.initial:
             return None
         if (before[0].islower() or (lang or "") in NOUN_CAPITALISING) and cues.loc.match(before):
             # German place words are capitalised ("am Fluss Schwarze Elster"); a title before
             # the place word makes it a genitive and the name a person ("hejtman kraje Jan Novák")
-            words = _ANY_WORD.findall(ctx.text, max(0, first.start - 80), first.start)[-4:-1]
-            return None if any(cues.titles.match(w) for w in words) else "LOC"
-        if not before[0].islower():
+            found = _ANY_WORD.findall(ctx.text, max(0, first.start - 80), first.start)[-4:-1]
+            return None if any(cues.titles.match(w) for w in found) else "LOC"
+        if not before[0].islower() or size < 2 or before not in cues.place_before:
             return None
-        endings = _PLACE_ADJECTIVE_ENDINGS.get(lang or "", ())
-        if size > 1 and before in cues.place_before and first.text.lower().endswith(endings):
+        if first.text.lower().endswith(_PLACE_ADJECTIVE_ENDINGS.get(lang or "", ())):
+            return "LOC"
+        if words[-1].lower().endswith(_PLACE_ADJECTIVE_LAST.get(lang or "", ())):
             return "LOC"
         return None
+
+    def _country_and_common_word(self, words: list[str], lang: str | None) -> bool:
+        """Two words, a country's (or region's) name and a common word of the language:
+        the country last, or first in a case form ("Irlandii", not the first name "Kuba")."""
+        for pos, other in ((1, 0), (0, 1)):
+            found = self.gazetteer.match([words[pos]])
+            if found is None or found[0].priority < 10**9 or (pos == 0 and found[1] not in _LOOSE):
+                continue
+            if common_word(words[other], lang) and not cues_for(lang).titles.match(words[other]):
+                return True
+        return False
 
     @staticmethod
     def _type(words: tuple[str, ...], cue: bool, cues: Cues) -> EntityType:

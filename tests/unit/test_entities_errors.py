@@ -79,3 +79,64 @@ def test_the_cue_file_is_parsed_once() -> None:
     for lang in ("pl", "cs", "ru", "lv", None):
         knowledge.cues_for(lang)
     assert knowledge._cue_data.cache_info().misses == 1
+
+
+# -- a place in a place's case is no person -------------------------------------------------
+
+
+def _types(text: str, lang: str) -> dict[str, str]:
+    return {m.text: m.type for m in _find(text, lang)}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name"),
+    [
+        # a preposition of place, a noun and an adjective in the case it governs
+        ("Mieszkańcy wsi nad Odrą Zachodnią układali worki z piaskiem.", "pl", "Odrą Zachodnią"),
+        ("Rozmowy w Irlandii Północnej trwały długo.", "pl", "Irlandii Północnej"),
+        # Latvian puts a place in the locative without a preposition
+        ("Pagājušnedēļ ministrs viesojās Tuvajos Austrumos un Āfrikā.", "lv", "Tuvajos Austrumos"),
+        # a country's name after a common word (northern)
+        ("Премиерът пътува до Северна Ирландия в петък.", "bg", "Северна Ирландия"),
+    ],
+)
+def test_a_place_in_its_case_is_a_place(text: str, lang: str, name: str) -> None:
+    assert _types(text, lang).get(name) == "LOC"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name"),
+    [
+        ("Sprawa trafiła wczoraj na Donalda Tuska.", "pl", "Donalda Tuska"),  # accusative: a person
+        ("Spotkał się z Anną Nowak w Krakowie.", "pl", "Anną Nowak"),  # "z" is "with", not a place
+        ("Vakar ministrs tikās ar Annu Bērziņu.", "lv", "Annu Bērziņu"),
+    ],
+)
+def test_people_after_a_preposition_stay_people(text: str, lang: str, name: str) -> None:
+    assert _types(text, lang).get(name) == "PER"
+
+
+# -- an inflected company name joins the company --------------------------------------------
+
+
+def _ids(linker: EntityLinker, text: str, lang: str, ident: str) -> dict[str, str]:
+    article = linker(_article(text, lang, ident))
+    return {m.text: e.id for e in article.entities for m in e.mentions}
+
+
+def test_a_case_form_of_a_known_name_links_to_it(linker: EntityLinker) -> None:
+    first = _ids(linker, "Linia Skyair odwołała wczoraj loty do Gdańska.", "pl", "pl-1")
+    later = _ids(linker, "Pasażerowie w Skyairze czekali długo na informacje.", "pl", "pl-2")
+    assert later["Skyairze"] == first["Skyair"]  # Polish locative: r softens to rz before -e
+
+
+def test_a_case_form_joins_its_name_in_the_same_article(linker: EntityLinker) -> None:
+    ids = _ids(linker, "Piloci w Fastairze strajkują, a Fastair milczy.", "pl", "pl-3")
+    assert ids["Fastairze"] == ids["Fastair"]
+    assert ids["Fastair"].endswith(":fastair")  # the id comes from the name, not its case form
+
+
+def test_a_case_ending_of_another_language_does_not_join(linker: EntityLinker) -> None:
+    first = _ids(linker, "Linia Skyair odwołała wczoraj loty do Gdańska.", "pl", "pl-4")
+    other = _ids(linker, "Die Gesellschaft Skyairze meldete gestern Verluste.", "de", "de-1")
+    assert other.get("Skyairze") != first["Skyair"]
