@@ -46,7 +46,8 @@ def test_a_common_word_opening_a_sentence_is_no_loose_place(text: str, lang: str
 
 
 def test_a_country_in_a_case_form_is_still_found() -> None:
-    found = {m.text: m.gazetteer.id for m in _find("Wczoraj rozmawiał z ministrem z Danii o handlu.", "pl") if m.gazetteer}
+    mentions = _find("Wczoraj rozmawiał z ministrem z Danii o handlu.", "pl")
+    found = {m.text: m.gazetteer.id for m in mentions if m.gazetteer}
     assert found.get("Danii") == "LOC:DK"  # genitive of "Dania", not a Chinese town's alias
 
 
@@ -140,3 +141,30 @@ def test_a_case_ending_of_another_language_does_not_join(linker: EntityLinker) -
     first = _ids(linker, "Linia Skyair odwołała wczoraj loty do Gdańska.", "pl", "pl-4")
     other = _ids(linker, "Die Gesellschaft Skyairze meldete gestern Verluste.", "de", "de-1")
     assert other.get("Skyairze") != first["Skyair"]
+
+
+# -- a lone rare word opening a sentence is no name -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "word"),
+    [
+        # rare forms of common words, capitalised only because they open the sentence
+        ("Предприехме всичко възможно. Министърът мълчи.", "bg", "Предприехме"),  # we undertook
+        ("Забастовавшие требуют повышения зарплат.", "ru", "Забастовавшие"),  # those on strike
+        ("Wysuwane żądania są wysokie, mówi rzecznik.", "pl", "Wysuwane"),  # the demands put forward
+    ],
+)
+def test_a_lone_rare_word_opening_a_sentence_is_no_name(text: str, lang: str, word: str) -> None:
+    assert word not in [m.text for m in _find(text, lang)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name"),
+    [
+        ("Превод: Велиславка Дренчева. Всички права запазени.", "bg", "Велиславка Дренчева"),  # opens a name
+        ("Wczoraj strajkowali piloci. KZPL protestuje od rana.", "pl", "KZPL"),  # an acronym
+    ],
+)
+def test_a_rare_word_opening_a_name_or_an_acronym_stays(text: str, lang: str, name: str) -> None:
+    assert name in [m.text for m in _find(text, lang)]
