@@ -243,7 +243,7 @@ class Gazetteer:
             # a town's alternate name as written yields to a country's case form: "Danii"
             # is Polish for "of Denmark" before it is a transcription of a Chinese town
             country = self._loose(tokens, folded, script)
-            return (country if country is not None and country[0].priority >= 10**9 else (hit, "fold"))
+            return country if country is not None and country[0].priority >= 10**9 else (hit, "fold")
         return self._loose(tokens, folded, script)
 
     def _loose(
