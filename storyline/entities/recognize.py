@@ -919,6 +919,9 @@ class Recognizer:
                 kind = self._type(tuple(t.text for t in tokens[i:j]), cue, cues)
                 if kind in ("PER", "MISC") and not cue:
                     kind = self._place_cue(ctx, i, j) or kind
+            # a title before an organisation or place is its head's, not the name's: "lider
+            # Partii Pracy" is the leader of a party (the cue would make it a person later on)
+            cue = cue and kind not in ("ORG", "LOC")
             out.append(self._mention(text, self._abbreviated(text, first.start), end, kind, field, None, cue))
             i = max(j, run_end)
         return out

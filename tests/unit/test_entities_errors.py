@@ -168,3 +168,26 @@ def test_a_lone_rare_word_opening_a_sentence_is_no_name(text: str, lang: str, wo
 )
 def test_a_rare_word_opening_a_name_or_an_acronym_stays(text: str, lang: str, name: str) -> None:
     assert name in [m.text for m in _find(text, lang)]
+
+
+# -- a title before an organisation is its head's -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name"),
+    [
+        ("Wczoraj przemawiał lider Partii Pracy w Londynie.", "pl", "Partii Pracy"),
+        ("Wczoraj prezes Narodowego Banku Polskiego mówił o inflacji.", "pl", "Narodowego Banku Polskiego"),
+        ("Včera predseda Slovenskej Národnej Strany odmietol kritiku.", "sk", "Slovenskej Národnej Strany"),
+    ],
+)
+def test_an_organisation_after_a_title_stays_an_organisation(
+    linker: EntityLinker, text: str, lang: str, name: str
+) -> None:
+    article = linker(_article(text, lang, f"{lang}-title"))
+    assert {m.text: e.type for e in article.entities for m in e.mentions}.get(name) == "ORG"
+
+
+def test_a_person_after_a_title_stays_a_person(linker: EntityLinker) -> None:
+    article = linker(_article("Wczoraj przemawiał premier Jan Kowalczyk w Sejmie.", "pl", "pl-person"))
+    assert {m.text: e.type for e in article.entities for m in e.mentions}.get("Jan Kowalczyk") == "PER"
