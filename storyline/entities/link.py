@@ -6,14 +6,18 @@ Resolution happens in two steps.
 first or last word of a longer person name in the same article ("Kim" after "Kim Jong
 Un", "Putina" after "Vladimirs Putins") joins the nearest such name before it (else the
 most mentioned), so two Kims in one text stay two; an acronym joins the organisation
-whose initials it spells ("SCO" → "Shanghai Cooperation Organization").
+whose initials it spells ("SCO" → "Shanghai Cooperation Organization"); a one-word name
+that is another one-word name of the article plus a case ending of the text's language
+joins it ("Ryanairze" beside "Ryanair").
 
 *Across articles* (the knowledge base): a gazetteer entity has its fixed id; any other
 entity takes the id of a known entity with the same key, else of a known person sharing
 the surname (or the family name written first) whose other names are similar (fuzzy
 ratio on the folded names, or the same Soundex-style code: Kim Jong Un = Kims Čenuns,
-but not Kim Jong Il = Kimu Čeniru), else of a known entity with the same sound code and
-a close spelling (Трамп, Тръмп, Trump), else it is new.
+but not Kim Jong Il = Kimu Čeniru), else of a known one-word name the word is a case form
+of (the keys strip only the endings languages share: Polish "Ryanairze" keeps a "z"),
+else of a known entity with the same sound code and a close spelling (Трамп, Тръмп,
+Trump), else it is new.
 """
 
 from __future__ import annotations
