@@ -869,6 +869,15 @@ class Recognizer:
                 # "Brexit David Davis": a known one-word name before another name
                 out.append(self._mention(text, tokens[i].start, tokens[i].end, "MISC", field, None, False))
                 i += 1
+            elif (
+                j - i >= 3
+                and _is_upper_word(tokens[i].text)
+                and not any(_is_upper_word(t.text) or cues.org_word(t.text) for t in tokens[i + 1 : j])
+            ):
+                # "szef KE Jean-Claude Juncker": an acronym before a first name and a surname
+                # is an organisation of its own (the person's), not a word of the name
+                out.append(self._mention(text, tokens[i].start, tokens[i].end, "ORG", field, None, False))
+                i += 1
             end = tokens[j - 1].end
             number = _NUMBER_AFTER.match(text, end)
             if number is not None and j < n and level[j] == 2 and text[number.end() : tokens[j].start] in _SPACE:

@@ -191,3 +191,10 @@ def test_an_organisation_after_a_title_stays_an_organisation(
 def test_a_person_after_a_title_stays_a_person(linker: EntityLinker) -> None:
     article = linker(_article("Wczoraj przemawiał premier Jan Kowalczyk w Sejmie.", "pl", "pl-person"))
     assert {m.text: e.type for e in article.entities for m in e.mentions}.get("Jan Kowalczyk") == "PER"
+
+
+def test_an_acronym_before_a_persons_name_is_an_organisation_of_its_own(linker: EntityLinker) -> None:
+    article = linker(_article("Wczoraj szef KE Marek Zieliński przyjechał do Warszawy.", "pl", "pl-acronym"))
+    found = {m.text: e.type for e in article.entities for m in e.mentions}
+    assert found.get("KE") == "ORG"
+    assert found.get("Marek Zieliński") == "PER"
