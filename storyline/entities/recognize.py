@@ -7,9 +7,7 @@ No trained model: the signals are the ones a reader of an unknown language would
   (German) a capital says little: such a word is a *weak* candidate, kept only with
   further evidence: the gazetteer knows it, the same name stands as a strong candidate
   elsewhere in the document, the knowledge base has seen it in another article, or the
-  word is rare in the language (``wordfreq``), never written in lower case in the text and
-  opens a name of several words (alone, such a word is most often a rare form of a common
-  word: a verb, a noun with its article).
+  word is rare in the language (``wordfreq``) and never written in lower case in the text.
 * **Gazetteer.** Places and organisations (CLDR, GeoNames, pycountry, our short list)
   match in any inflection through the suffix-stripped key, also over several words and
   with lower-case words inside ("Evropská unie"); the loose matches only through a name in
@@ -522,14 +520,8 @@ class Recognizer:
                 # the sentence start, whatever a name of the same key says: "Jak" ~ "Jaki")
                 level[i] = 2
             elif not nouns and z < 2.5 and low not in ctx.lower_words and not (caps[i] and len(w) > 4):
-                # a rare word never written in lower case here: it stands when it opens a name
-                # ("Jonas Kazlauskas" starting a sentence) or is an acronym; a lone one is most
-                # often a rare form of a common word (a verb, a noun with its article: on BSNLP
-                # ~1,470 such items were no name against ~150 names, most of them caught by
-                # a typed entity of the knowledge base sharing their key, asked above)
-                before_name = i + 1 < n and level[i + 1] >= 2 and tokens[i + 1].gap in _SPACE
-                level[i] = 2 if before_name or caps[i] else 0
-                if z > 0 and before_name:
+                level[i] = 2  # a rare word never written in lower case here
+                if z > 0 and i + 1 < n and level[i + 1] >= 2 and tokens[i + 1].gap in _SPACE:
                     leaning.add(i)  # a word of the language opening a name: alone, it is none
             elif (
                 i + 1 < n

@@ -143,20 +143,7 @@ def test_a_case_ending_of_another_language_does_not_join(linker: EntityLinker) -
     assert other.get("Skyairze") != first["Skyair"]
 
 
-# -- a lone rare word opening a sentence is no name -------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "lang", "word"),
-    [
-        # rare forms of common words, capitalised only because they open the sentence
-        ("Предприехме всичко възможно. Министърът мълчи.", "bg", "Предприехме"),  # we undertook
-        ("Забастовавшие требуют повышения зарплат.", "ru", "Забастовавшие"),  # those on strike
-        ("Wysuwane żądania są wysokie, mówi rzecznik.", "pl", "Wysuwane"),  # the demands put forward
-    ],
-)
-def test_a_lone_rare_word_opening_a_sentence_is_no_name(text: str, lang: str, word: str) -> None:
-    assert word not in [m.text for m in _find(text, lang)]
+# -- a rare word opening a name, or an acronym, opening a sentence is a name --------------------
 
 
 @pytest.mark.parametrize(
