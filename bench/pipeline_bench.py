@@ -6,7 +6,9 @@
    second of wall time, **CPU seconds** of this process and of its worker processes
    (CPU time is what other load on the machine distorts least), the load average
    before and after (wall time means little on a busy machine), and peak memory (max
-   RSS of this process and of the largest worker).
+   RSS of this process and of the largest worker; RSS counts the pages a forked worker
+   shares with this process in both, so on Linux the peak of the summed PSS, which
+   splits shared pages between the processes sharing them, is sampled too).
    With ``--stages`` the run is serial (one process) and every stage's ``pipe``, the
    store writes and the finish step are timed in CPU milliseconds per article — where
    the time goes.
@@ -31,6 +33,7 @@ import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -55,6 +58,53 @@ def cpu_seconds() -> tuple[float, float]:
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def _pss_kb(pid: int | str) -> int:
+    """Proportional set size of a process in kB (0 when unreadable: not Linux, gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return 0
+
+
+class PssSampler:
+    """Samples, every ``interval`` seconds (a read costs ~0.5 ms of CPU), the PSS of this
+    process plus its children (the pipeline's workers): the memory the run really holds,
+    shared pages counted once."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self.peak_total_kb = 0
+        self.peak_worker_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="pss-sampler")
+
+    def _children(self) -> list[str]:
+        kids: list[str] = []
+        for task in Path("/proc/self/task").glob("*/children"):
+            try:
+                kids.extend(task.read_text().split())
+            except OSError:
+                continue
+        return kids
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            workers = [_pss_kb(pid) for pid in self._children()]
+            self.peak_worker_kb = max([self.peak_worker_kb, *workers])
+            self.peak_total_kb = max(self.peak_total_kb, _pss_kb("self") + sum(workers))
+
+    def __enter__(self) -> PssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def load_average() -> list[float]:
@@ -107,12 +157,15 @@ def full(data: Path, limit: int | None, stages: bool = False) -> dict[str, objec
                 stage.pipe = timer  # type: ignore[method-assign]
             timers["store write"] = _Timed(store.write)
             store.write = timers["store write"]  # type: ignore[method-assign]
-        summary = pipeline.run(articles, store)
+        with PssSampler() as pss:
+            summary = pipeline.run(articles, store)
         ran = time.perf_counter()
         finish = _Timed(pipeline.finish)
         finish(store)
         seconds = time.perf_counter() - started
         cpu1, kids1 = cpu_seconds()
+        # where the events stage's per-article sketches (embedding, MinHash) were made
+        sketched = {st.name: dict(st.sketched) for st in pipeline.stages if getattr(st, "sketched", None)}
         events = store.event_count()
         stories = len(store.stories(limit=10**9))
         store.close()
@@ -138,6 +191,9 @@ def full(data: Path, limit: int | None, stages: bool = False) -> dict[str, objec
         "load_average_after": load_average(),
         "peak_rss_mb": peak_mb(),
         "peak_rss_worker_mb": children_peak_mb(),
+        "peak_pss_total_mb": round(pss.peak_total_kb / 1024, 1),
+        "peak_pss_worker_mb": round(pss.peak_worker_kb / 1024, 1),
+        "sketched": sketched,
     }
     if stages:
         table = {name: round(t.seconds * 1000 / n, 3) for name, t in timers.items()}

@@ -230,8 +230,17 @@ def _as_rep(
     return Representation(article_id=id_, vector=vector, entities=order(entities), places=order(places), date=date)
 
 
+# sums below run over lists, not generators: the same additions in the same order (so
+# the same result to the last bit), without a generator frame per term; they run for
+# every candidate event of every article
+
+
+# an event's cached profile: centroid, entity norm, place norm, day range, centroid non-zero
+_Profile = tuple[np.ndarray, float, float, "tuple[int, int] | None", bool]
+
+
 def _norm(a: Mapping[str, float]) -> float:
-    return math.sqrt(sum(w * w for w in a.values()))
+    return math.sqrt(sum([w * w for w in a.values()]))
 
 
 def _overlap(
@@ -242,7 +251,7 @@ def _overlap(
     if not a or not b or not b_norm:
         return None
     get = b.get
-    dot = sum(w * get(k, 0.0) for k, w in a.items())
+    dot = sum([w * get(k, 0.0) for k, w in a.items()])
     na = _norm(a) if a_norm is None else a_norm
     return dot / (na * b_norm) if na else 0.0
 
@@ -390,7 +399,7 @@ class OnlineEventClusterer:
         self._by_entity: dict[str, deque[str]] = {}
         self._latest_day: int | None = None
         self.learned = 0
-        self._profiles: dict[str, tuple[int, tuple[np.ndarray, float, float, tuple[int, int] | None]]] = {}
+        self._profiles: dict[str, tuple[int, _Profile]] = {}
         self.merged_into: dict[str, str] = {}  # event id merged away -> the id that took it
         self.retired: list[EventState] = []  # events that left memory (behind the stream)
         # events of an old time window, for an article that arrives late:
@@ -482,7 +491,18 @@ class OnlineEventClusterer:
         ``span`` is ``x``'s date interval and ``norms`` the norms of its entity and
         place weights, when the caller has them already (one item, many events).
         """
-        centroid, ent_norm, place_norm, days = self._profile(ev)
+        return self._parts(x, ev, span, norms, bool(x.vector.any()))
+
+    def _parts(
+        self,
+        x: Item,
+        ev: EventState,
+        span: tuple[int, int] | bool | None,
+        norms: tuple[float, float] | None,
+        x_vector: bool,
+    ) -> tuple[ScorePart, ...]:
+        """:meth:`parts`, told whether ``x`` has a (non-zero) vector."""
+        centroid, ent_norm, place_norm, days, has_centroid = self._profile(ev)
         x_ent, x_place = norms if norms is not None else (None, None)
         if span is False:
             span = date_interval(x.date)
@@ -491,28 +511,33 @@ class OnlineEventClusterer:
             gap = max(0, days[0] - span[1], span[0] - days[1])
             time = math.exp(-gap / self._weights.time_scale_days)
         values: dict[str, float | None] = {
-            "embedding": float(np.dot(x.vector, centroid)) if x.vector.any() and centroid.any() else None,
+            "embedding": float(np.dot(x.vector, centroid)) if x_vector and has_centroid else None,
             "entities": _overlap(x.entities, ev.entities, ent_norm, x_ent),
             "place": _overlap(x.places, ev.places, place_norm, x_place),
             "time": time,
         }
         w = self._weights.weights
         present = {k: v for k, v in values.items() if v is not None and w.get(k, 0.0) > 0}
-        total = sum(w[k] for k in present)
+        total = sum([w[k] for k in present])
         if not total:
             return ()
-        return tuple(ScorePart(signal=k, value=round(v, 4), weight=round(w[k] / total, 4)) for k, v in present.items())
+        return tuple(
+            [ScorePart(signal=k, value=round(v, 4), weight=round(w[k] / total, 4)) for k, v in present.items()]
+        )
 
-    def _profile(self, ev: EventState) -> tuple[np.ndarray, float, float, tuple[int, int] | None]:
-        """Centroid, entity and place norms and day range of ``ev``, cached until it changes."""
+    def _profile(self, ev: EventState) -> _Profile:
+        """Centroid, entity and place norms, day range of ``ev`` and whether its centroid
+        is non-zero, cached until it changes."""
         hit = self._profiles.get(ev.id)
         if hit is not None and hit[0] == ev.n:
             return hit[1]
+        centroid = ev.centroid()
         prof = (
-            ev.centroid(),
+            centroid,
             _norm(ev.entities),
             _norm(ev.places),
             ev.day_range(),
+            bool(centroid.any()),
         )
         self._profiles[ev.id] = (ev.n, prof)
         return prof
@@ -560,9 +585,10 @@ class OnlineEventClusterer:
         self._revive(day)
         ranked = []
         norms = (_norm(x.entities), _norm(x.places))
+        x_vector = bool(x.vector.any())
         for eid in self._candidates(x, day):
-            parts = self.parts(x, self.events[eid], span, norms)
-            ranked.append((eid, sum(p.value * p.weight for p in parts), parts))
+            parts = self._parts(x, self.events[eid], span, norms, x_vector)
+            ranked.append((eid, sum([p.value * p.weight for p in parts]), parts))
         ranked.sort(key=lambda r: (-r[1], r[0]))
         return ranked
 
@@ -599,10 +625,9 @@ class OnlineEventClusterer:
                 self._forget_old()
         if ent2 is not None and place2 is not None:
             norm = float(np.linalg.norm(v))
-            self._profiles[ev.id] = (
-                ev.n,
-                (v / norm if norm else v, math.sqrt(max(ent2, 0.0)), math.sqrt(max(place2, 0.0)), ev.day_range()),
-            )
+            centroid = v / norm if norm else v
+            norms = math.sqrt(max(ent2, 0.0)), math.sqrt(max(place2, 0.0))
+            self._profiles[ev.id] = (ev.n, (centroid, *norms, ev.day_range(), bool(centroid.any())))
         ev.articles.append(x.id)
         if x.language:
             ev.languages[x.language] = ev.languages.get(x.language, 0) + 1

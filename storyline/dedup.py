@@ -45,15 +45,26 @@ class Fingerprint:
 _SEPARATORS = str.maketrans("", "", ".,")
 
 
-def fingerprint(article: Article) -> Fingerprint:
-    text = article.text or article.raw
+TextMarks = tuple[tuple[str, ...], int]
+
+
+def text_marks(text: str) -> TextMarks:
+    """The part of a :class:`Fingerprint` that reads only the text: its numbers (sorted,
+    without separators) and its length in letters. A pure function of the text, so a
+    worker process can compute it ahead (:mod:`storyline.events`)."""
     numbers = tuple(sorted(n.translate(_SEPARATORS) for n in _NUMBER.findall(text)))
+    return numbers, sum(map(str.isalpha, text))  # C loop: a generator here cost ~1 ms an article
+
+
+def fingerprint(article: Article, marks: TextMarks | None = None) -> Fingerprint:
+    """``article``'s fingerprint (``marks``: :func:`text_marks` of its text, when known)."""
+    numbers, letters = marks if marks is not None else text_marks(article.text or article.raw)
     return Fingerprint(
         article_id=article.id,
         language=article.language,
         numbers=numbers,
         entities=frozenset(e.id for e in article.entities),
-        letters=sum(map(str.isalpha, text)),  # C loop: a generator here cost ~1 ms an article
+        letters=letters,
         published=article.published,
     )
 
@@ -124,34 +135,70 @@ class NearDuplicates:
         self._seq: dict[str, int] = {}  # article -> when it was indexed (the earliest is the original)
         self._template: Any = None  # a MinHash whose permutations every sketch shares
 
+    def _minhash_template(self) -> Any:
+        """A MinHash whose permutations every sketch shares (drawn once: ~0.7 ms each)."""
+        from datasketch import MinHash
+
+        if self._template is None:
+            self._template = MinHash(num_perm=self.num_perm, seed=1)
+        return self._template
+
+    @property
+    def signature_dtype(self) -> np.dtype[Any]:
+        """The type of a :meth:`signature`'s values (datasketch's scheme decides it)."""
+        return np.dtype(self._minhash_template().hashvalues.dtype)
+
+    def signature(self, text: str) -> np.ndarray | None:
+        """The MinHash values (``num_perm`` of :attr:`signature_dtype`) of ``text``'s
+        shingles; ``None`` for a text without words. A pure function of the text: worker
+        processes compute it ahead and :meth:`find_or_add_signature` takes it."""
+        shingles = _shingles(text)
+        if not shingles:
+            return None
+        m = self._sketch(None)
+        m.update_batch(_sha1_32(shingles))
+        values: np.ndarray = m.hashvalues
+        return values
+
+    def _sketch(self, values: np.ndarray | None) -> Any:
+        """A datasketch MinHash over the shared permutations: empty, or holding ``values``.
+        Its hash function is the identity: the shingles are hashed in one pass before
+        (:func:`_sha1_32`)."""
+        from datasketch import MinHash
+
+        t = self._minhash_template()
+        return MinHash(
+            num_perm=self.num_perm,
+            seed=1,
+            hashfunc=_identity,
+            hashvalues=values,
+            permutations=t.permutations,
+            scheme=t.scheme,
+        )
+
     def minhash(self, text: str) -> object | None:
         """The datasketch MinHash of ``text`` (``None`` for a text without words).
 
         Bit for bit the sketch ``MinHash(num_perm, seed=1).update_batch(shingles)`` gives,
         but the permutations are drawn once (datasketch draws them per sketch, ~0.7 ms)
         and the shingles are hashed in one pass."""
-        from datasketch import MinHash
-
-        shingles = _shingles(text)
-        if not shingles:
-            return None
-        if self._template is None:
-            self._template = MinHash(num_perm=self.num_perm, seed=1)
-        t = self._template
-        m: object = MinHash(
-            num_perm=self.num_perm, seed=1, hashfunc=_identity, permutations=t.permutations, scheme=t.scheme
-        )
-        m.update_batch(_sha1_32(shingles))  # type: ignore[attr-defined]
-        return m
+        values = self.signature(text)
+        return None if values is None else self._sketch(values)
 
     def find_or_add(self, article: Article) -> str | None:
         """The id of an earlier near-copy of ``article`` in its language; else index it."""
+        return self.find_or_add_signature(article, self.signature(article.text or article.raw))
+
+    def find_or_add_signature(self, article: Article, signature: np.ndarray | None) -> str | None:
+        """:meth:`find_or_add` with the :meth:`signature` of the article's text given."""
         from datasketch import MinHashLSH
 
-        lang = article.language or "und"
-        m = self.minhash(article.text or article.raw)
-        if m is None:
+        if signature is None:
             return None
+        if len(signature) != self.num_perm:
+            raise ValueError(f"a MinHash signature of {len(signature)} values, expected {self.num_perm}")
+        m = self._sketch(signature)
+        lang = article.language or "und"
         lsh = self._lsh.get(lang)
         if lsh is None:
             lsh = self._lsh[lang] = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)

@@ -4,6 +4,11 @@ Per batch: each article is first checked for being a copy (a near-duplicate in i
 language, or a translation of an article already in the event it would join); a copy
 takes its original's event and ``duplicate_of`` and does not move the event's centroid.
 Every other article goes through :class:`~storyline.cluster.OnlineEventClusterer`.
+What of this reads nothing but the article itself (its embedding, its MinHash signature,
+the numbers and length a translation keeps) is a :class:`Sketch`: with worker processes
+the pipeline has the workers compute it ahead (:meth:`EventClusterer.preparer`) and
+hands it back (:meth:`EventClusterer.take_prepared`); without them, or when the text
+changed since, the stage computes the same sketch itself.
 The events touched by the batch are written back to the store as cards (with the
 clusterer's state, so the next run continues), with the decision of each article
 (``storyline explain``) and the meeting each event reports. At the end of a run
@@ -12,20 +17,22 @@ clusterer's state, so the next run continues), with the decision of each article
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import msgspec
+import numpy as np
 
 from storyline import meetings as meet
 from storyline.cluster import Decision, EventState, Item, OnlineEventClusterer, better_name, distinct_names, iso_day
 from storyline.config import Config
-from storyline.dedup import NearDuplicates, Translations, fingerprint
+from storyline.dedup import NearDuplicates, Translations, fingerprint, text_marks
 from storyline.models import Article, Event, replace
-from storyline.represent import EntityFrequencies, Representation, Representer
+from storyline.represent import EntityFrequencies, Representation, Representer, represent_many
 from storyline.store.events import DecisionRow
 from storyline.stories import StorySettings, link_stories
 
@@ -47,6 +54,36 @@ class EventSettings:
 
 _enc = msgspec.msgpack.Encoder()
 _dec = msgspec.msgpack.Decoder(EventState)
+
+
+class Sketch(msgspec.Struct, frozen=True, array_like=True):
+    """What the stage needs of one article that depends on the article alone.
+
+    ``key`` digests what the rest was computed from (language, title, text), so a sketch
+    made before a later stage changed the text is recognised as stale. ``batch`` is the
+    ids of the articles embedded together with this one: an embedding is the same bit for
+    bit only for the same batch (the matrix products round differently for other shapes),
+    so a worker's vector is taken only when the stage sees exactly that batch.
+    """
+
+    key: bytes
+    batch: tuple[str, ...]
+    vector: bytes  # float32 embedding
+    signature: bytes  # MinHash values (NearDuplicates.signature_dtype); empty for a text without words
+    numbers: tuple[str, ...]  # the text's numbers and length in letters (dedup.text_marks)
+    letters: int
+
+
+_sketch_dec = msgspec.msgpack.Decoder(Sketch)
+
+
+def sketch_key(article: Article) -> bytes:
+    """A digest of the fields a :class:`Sketch` reads."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in (article.language or "", article.title, article.text or article.raw):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.digest()
 
 
 @lru_cache(maxsize=65536)
@@ -119,6 +156,23 @@ def title_of(ev: EventState, place: str | None) -> str:
     return place or ev.id
 
 
+class _Given:
+    """An embedder that answers with vectors already computed (one per text, in order):
+    how :func:`~storyline.represent.represent_many` gets the sketches' embeddings."""
+
+    uses_languages = True
+
+    def __init__(self, embedder: object, vectors: np.ndarray) -> None:
+        self.name = str(getattr(embedder, "name", "given"))
+        self.dim = int(vectors.shape[1])
+        self.vectors = vectors
+
+    def embed(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> np.ndarray:
+        if len(texts) != len(self.vectors):
+            raise ValueError(f"{len(texts)} texts for {len(self.vectors)} given vectors")
+        return self.vectors
+
+
 class EventClusterer:
     """Pipeline stage ``events`` (see the module docstring)."""
 
@@ -146,6 +200,10 @@ class EventClusterer:
         self.event_of: dict[str, str] = {}  # article -> event, for copies of recent articles
         self.reports: dict[str, list[meet.ArticleMeeting]] = {}
         self.names: dict[str, str] = {}  # entity id -> best display name seen (Latin script preferred)
+        self._prepared: Mapping[str, bytes] = {}  # article id -> its Sketch from a worker
+        # articles whose sketch came whole from a worker, and those sketched here (all or
+        # only the embedding): how much the workers take off this process
+        self.sketched: Counter[str] = Counter()
         if store is not None:
             self._load(store)
 
@@ -174,6 +232,71 @@ class EventClusterer:
             self._representer = Representer.from_config(self.config, self.frequencies)
         return self._representer
 
+    # -- the pure part, for worker processes ---------------------------------
+    def preparer(self) -> Callable[[Sequence[Article]], list[bytes]]:
+        """The part of this stage that reads only the article, to run in the workers
+        (:class:`storyline.pipeline.Preparing`).
+
+        The embedder is not loaded here: each worker loads it at its first batch (~0.6 s
+        CPU there), and this process, which no longer embeds, never does (unless a
+        sketch turns out stale). This process is what limits a run's speed; loading the
+        table once here and sharing it with the forked workers would cost this process
+        that time and save ~80 MB across the processes."""
+        return self.sketch_batch
+
+    def sketch_batch(self, articles: Sequence[Article]) -> list[bytes]:
+        """One encoded :class:`Sketch` per article (a pure function of the batch)."""
+        return [_enc.encode(sketch) for sketch in self.sketches(articles)]
+
+    def sketches(self, articles: Sequence[Article]) -> list[Sketch]:
+        """The :class:`Sketch` of each article, its embedding computed with the batch."""
+        rep = self.representer
+        vectors = represent_many(articles, rep.embedder, None, lead_chars=rep.lead_chars, observe=False)
+        batch = tuple(a.id for a in articles)
+        out = []
+        for article, vector in zip(articles, vectors, strict=True):
+            text = article.text or article.raw
+            signature = self.near.signature(text)
+            numbers, letters = text_marks(text)
+            out.append(
+                Sketch(
+                    key=sketch_key(article),
+                    batch=batch,
+                    vector=np.ascontiguousarray(vector.vector, dtype=np.float32).tobytes(),
+                    signature=b"" if signature is None else signature.tobytes(),
+                    numbers=numbers,
+                    letters=letters,
+                )
+            )
+        return out
+
+    def take_prepared(self, prepared: Mapping[str, bytes]) -> None:
+        """The sketches the workers made of the next batch (article id -> encoded
+        :class:`Sketch`); replaces those of the batch before."""
+        self._prepared = prepared
+
+    def _sketches_for(self, batch: list[Article]) -> list[Sketch]:
+        """The batch's sketches: the workers' where they are still valid, else made here.
+
+        The workers' vectors are used only when they embedded exactly this batch (see
+        :class:`Sketch`), so the result is the same bit for bit as in one process."""
+        ids = tuple(a.id for a in batch)
+        given: list[Sketch | None] = []
+        for article in batch:
+            payload = self._prepared.get(article.id)
+            sketch = _sketch_dec.decode(payload) if payload is not None else None
+            given.append(sketch if sketch is not None and sketch.key == sketch_key(article) else None)
+        if all(s is not None and s.batch == ids for s in given):
+            self.sketched["worker"] += len(batch)
+            return [s for s in given if s is not None]
+        self.sketched["here"] += len(batch)
+        here = self.sketches(batch)
+        # a signature or the marks do not depend on the batch: the workers' serve when valid
+        return [
+            mine if theirs is None else msgspec.structs.replace(theirs, batch=ids, vector=mine.vector)
+            for mine, theirs in zip(here, given, strict=True)
+        ]
+
     # -- the stage protocol --------------------------------------------------
     def __call__(self, article: Article) -> Article:
         return next(iter(self.pipe([article], 1)))
@@ -185,14 +308,17 @@ class EventClusterer:
         batch = list(articles)
         if not batch:
             return
-        reps = self.representer.represent(batch)
+        sketches = self._sketches_for(batch)
+        rep = self.representer
+        vectors = np.frombuffer(b"".join(s.vector for s in sketches), dtype=np.float32).reshape(len(batch), -1)
+        reps = represent_many(batch, _Given(rep.embedder, vectors.copy()), self.frequencies, lead_chars=rep.lead_chars)
         out: list[Article] = []
         touched: set[str] = set()
         decisions: list[tuple[Decision | None, Article, str]] = []
         merges: list[tuple[str, str]] = []
         error: Exception | None = None
         try:
-            self._cluster(batch, reps, out, touched, decisions, merges)
+            self._cluster(batch, reps, sketches, out, touched, decisions, merges)
         except Exception as exc:  # noqa: BLE001 - raised again below, once the done part is saved
             error = exc
             # the batch's entities were all counted when it was represented: the articles
@@ -224,6 +350,7 @@ class EventClusterer:
         self,
         batch: list[Article],
         reps: list[Representation],
+        sketches: list[Sketch],
         out: list[Article],
         touched: set[str],
         decisions: list[tuple[Decision | None, Article, str]],
@@ -233,18 +360,19 @@ class EventClusterer:
 
         What reads only the article (its meeting report) is worked out before anything
         is learned from it, so an article that fails there leaves no trace behind."""
-        for article, rep in zip(batch, reps, strict=True):
+        for article, rep, sketch in zip(batch, reps, sketches, strict=True):
             report = meet.extract(article)
             item = Item.of(rep, article)
             for e in article.entities:
                 self.names[e.id] = better_name(self.names.get(e.id), e.name)
-            original = self.near.find_or_add(article)
+            signature = np.frombuffer(sketch.signature, dtype=self.near.signature_dtype) if sketch.signature else None
+            original = self.near.find_or_add_signature(article, signature)
             kind = "near-duplicate"
             ranked = None
             fp = None
             if original is None and self.settings.translations:
                 ranked = self.clusterer.rank(item)
-                fp = fingerprint(article)  # once: the translation check and the index share it
+                fp = fingerprint(article, (sketch.numbers, sketch.letters))  # the check and the index share it
                 original = self.translations.original_of(article, self.clusterer.best_of(ranked), fp)
                 kind = "translation"
             if original is not None and original in self.event_of:

@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Prepare = Callable[[Article], FoldedText]
+# a later (stateful) stage's pure part: one encoded result per article of a batch
+Preparer = Callable[[Sequence[Article]], list[bytes]]
 
 # the pool is given up (the run goes on in one process) after this many worker deaths
 # that no single article explains
@@ -69,13 +71,16 @@ class BatchResult:
     ``rejections`` and ``quarantines`` carry their index in the batch's list of failures
     (stage by stage, article by article, as :func:`~storyline.pipeline.apply_stage`
     makes them), so that the parent lists them in the same order as an in-process run.
-    ``folded`` is empty or has one entry per article.
+    ``folded`` is empty or has one entry per article; so has each list in ``prepared``
+    (a later stage's name -> what its pure part made of each article, see
+    :class:`~storyline.pipeline.Preparing`).
     """
 
     articles: list[Article]
     rejections: list[tuple[int, Rejection]] = field(default_factory=list)
     quarantines: list[tuple[int, Quarantine]] = field(default_factory=list)
     folded: list[FoldedText] = field(default_factory=list)
+    prepared: dict[str, list[bytes]] = field(default_factory=dict)
 
     def failures(self) -> list[Quarantine | Rejection]:
         """Rejections and quarantines in the order the stages produced them."""
@@ -83,15 +88,34 @@ class BatchResult:
         return [item for _, item in sorted(both, key=lambda pair: pair[0])]
 
 
-def run_batch(stages: Sequence[Stage], batch: list[Article], prepare: Prepare | None) -> BatchResult:
-    """Run ``stages`` over ``batch`` with failures isolated per article (in a worker or not)."""
+def run_batch(
+    stages: Sequence[Stage],
+    batch: list[Article],
+    prepare: Prepare | None,
+    preparers: Sequence[tuple[str, Preparer]] = (),
+) -> BatchResult:
+    """Run ``stages`` over ``batch`` with failures isolated per article (in a worker or
+    not), then each of ``preparers`` (a later stage's name and its pure part)."""
     from storyline.pipeline import run_stages  # the pipeline imports this module
 
     articles, failed = run_stages(stages, batch)
     rejections = [(i, x) for i, x in enumerate(failed) if isinstance(x, Rejection)]
     quarantines = [(i, x) for i, x in enumerate(failed) if isinstance(x, Quarantine)]
     folded = [prepare(a) for a in articles] if prepare is not None else []
-    return BatchResult(articles=articles, rejections=rejections, quarantines=quarantines, folded=folded)
+    prepared: dict[str, list[bytes]] = {}
+    for name, preparer in preparers:
+        try:
+            made = preparer(articles) if articles else []
+        except Exception as exc:  # noqa: BLE001 - nothing is lost: the stage does this work itself
+            log.warning("stage %s could not prepare a batch ahead (%r); it does the work itself", name, exc)
+            continue
+        if len(made) != len(articles):
+            log.warning("stage %s prepared %d of %d articles; it does the work itself", name, len(made), len(articles))
+            continue
+        prepared[name] = made
+    return BatchResult(
+        articles=articles, rejections=rejections, quarantines=quarantines, folded=folded, prepared=prepared
+    )
 
 
 # -- inside a worker ---------------------------------------------------------------
@@ -105,6 +129,7 @@ _RESULT = msgspec.msgpack.Decoder(BatchResult)
 class _WorkerState:
     stages: tuple[Stage, ...] = ()
     prepare: Prepare | None = None
+    preparers: tuple[tuple[str, Preparer], ...] = ()
 
 
 _STATE = _WorkerState()
@@ -118,18 +143,21 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _init_worker(stages: tuple[Stage, ...], prepare: Prepare | None, parent: int) -> None:
+def _init_worker(
+    stages: tuple[Stage, ...], prepare: Prepare | None, preparers: tuple[tuple[str, Preparer], ...], parent: int
+) -> None:
     """Set a forked worker up: keep the inherited stages, leave Ctrl-C to the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run and the pool
     gc.enable()
     _STATE.stages = stages
     _STATE.prepare = prepare
+    _STATE.preparers = preparers
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="orphan-check").start()
 
 
 def _work(payload: bytes) -> bytes:
     """One batch in, its :class:`BatchResult` out (msgpack both ways)."""
-    return _ENCODER.encode(run_batch(_STATE.stages, _BATCH.decode(payload), _STATE.prepare))
+    return _ENCODER.encode(run_batch(_STATE.stages, _BATCH.decode(payload), _STATE.prepare, _STATE.preparers))
 
 
 # -- in the parent -----------------------------------------------------------------
@@ -152,10 +180,17 @@ class WorkerPool:
     :data:`MAX_RESTARTS` deaths no article explains, then everything stays in the parent.
     """
 
-    def __init__(self, stages: Sequence[Stage], workers: int, prepare: Prepare | None = None) -> None:
+    def __init__(
+        self,
+        stages: Sequence[Stage],
+        workers: int,
+        prepare: Prepare | None = None,
+        preparers: Sequence[tuple[str, Preparer]] = (),
+    ) -> None:
         self.stages = tuple(stages)
         self.workers = workers
         self.prepare = prepare
+        self.preparers = tuple(preparers)
         self._executor: ProcessPoolExecutor | None = self._pool(workers)
         self._generation = 0  # which pool is running: 0 the first, 1 the first restart, ...
         self._pool_of: dict[Future[bytes], int] = {}  # a ticket's pool, until its result is taken
@@ -178,7 +213,7 @@ class WorkerPool:
                 max_workers=workers,
                 mp_context=context,
                 initializer=_init_worker,
-                initargs=(self.stages, self.prepare, os.getpid()),
+                initargs=(self.stages, self.prepare, self.preparers, os.getpid()),
             )
             # with fork, every worker is started by the first submit, here: under the freeze
             executor.submit(int).result()
@@ -226,7 +261,7 @@ class WorkerPool:
                 # stage errors are caught per article inside the worker; this is the batch
                 # around them (e.g. a result that cannot be encoded)
                 log.warning("a worker failed on a batch of %d articles (%r); it runs in the parent", len(batch), exc)
-        return run_batch(self.stages, batch, self.prepare)
+        return run_batch(self.stages, batch, self.prepare, self.preparers)
 
     def _isolated(self, batch: list[Article]) -> tuple[BatchResult, int]:
         """``batch`` run in a process of its own, halved while that process dies; an
@@ -235,7 +270,7 @@ class WorkerPool:
         try:
             payload = _ENCODER.encode(batch)
         except (UnicodeEncodeError, msgspec.EncodeError):
-            return run_batch(self.stages, batch, self.prepare), 0  # cannot reach a process: here
+            return run_batch(self.stages, batch, self.prepare, self.preparers), 0  # cannot reach a process: here
         executor = self._pool(1)
         try:
             return _RESULT.decode(executor.submit(_work, payload).result()), 0
@@ -244,7 +279,7 @@ class WorkerPool:
         except Exception as exc:  # noqa: BLE001 - as in result(): the batch runs here, failures isolated
             log.warning("a batch of %d articles failed in a process of its own (%r); it runs in the parent",
                         len(batch), exc)
-            return run_batch(self.stages, batch, self.prepare), 0
+            return run_batch(self.stages, batch, self.prepare, self.preparers), 0
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
         if len(batch) == 1:
@@ -285,6 +320,8 @@ def _joined(a: BatchResult, b: BatchResult) -> BatchResult:
         rejections=[*a.rejections, *((i + shift, x) for i, x in b.rejections)],
         quarantines=[*a.quarantines, *((i + shift, x) for i, x in b.quarantines)],
         folded=[*a.folded, *b.folded],
+        # a stage's part is kept only when both halves have it (one per article)
+        prepared={k: [*v, *b.prepared[k]] for k, v in a.prepared.items() if k in b.prepared},
     )
 
 

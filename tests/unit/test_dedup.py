@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from storyline.dedup import NearDuplicates, fingerprint, is_translation
+import pytest
+
+from storyline.dedup import NearDuplicates, fingerprint, is_translation, text_marks
 from storyline.models import Article, ArticleEntity
 
 BODY = (
@@ -58,3 +60,28 @@ def test_minhash_is_datasketchs_own_sketch() -> None:
         assert ours is not None
         assert (ours.hashvalues == theirs.hashvalues).all()  # type: ignore[attr-defined]
     assert NearDuplicates().minhash("  ... ") is None
+
+
+def test_a_signature_given_finds_what_the_text_finds() -> None:
+    """The signature a worker computes from the text alone does what the text does here."""
+    here, given = NearDuplicates(threshold=0.8), NearDuplicates(threshold=0.8)
+    copy = "Local news. " + BODY
+    signature = given.signature(BODY)
+    assert signature is not None and signature.dtype == given.signature_dtype and len(signature) == given.num_perm
+    assert (signature == NearDuplicates().minhash(BODY).hashvalues).all()  # type: ignore[union-attr]
+    assert here.find_or_add(art("a", BODY)) is given.find_or_add_signature(art("a", BODY), signature) is None
+    copied = given.signature(copy)
+    assert here.find_or_add(art("b", copy)) == given.find_or_add_signature(art("b", copy), copied) == "a"
+    assert given.signature("  ... ") is None
+    assert given.find_or_add_signature(art("c", "  ... "), None) is None
+    with pytest.raises(ValueError, match="expected 64"):
+        given.find_or_add_signature(art("d", BODY), signature[:10])
+
+
+def test_text_marks_are_the_fingerprints_text_part() -> None:
+    text = "Am 3. Mai kamen 1.250 Gäste, 2024 waren es 980."
+    numbers, letters = text_marks(text)
+    assert numbers == ("1250", "2024", "3", "980")
+    assert letters == sum(c.isalpha() for c in text)
+    a = art("x", text, "de", ("harbour",))
+    assert fingerprint(a, (numbers, letters)) == fingerprint(a)
