@@ -300,33 +300,42 @@ class StaticTable:
         """
         text = META + word
         n = len(text)
-        best = [-math.inf] * (n + 1)
-        back: list[tuple[int, int]] = [(-1, -1)] * (n + 1)  # (start, row); row -1 = unknown char
+        unreached = -math.inf
+        best = [unreached] * (n + 1)
+        # the best path to each position: where its last piece starts and that piece's
+        # row (-1: an unknown character); two flat lists, not a tuple per position
+        start = [-1] * (n + 1)
+        row = [-1] * (n + 1)
         best[0] = 0.0
         unknown = -30.0
-        scores = self.piece_scores
+        score_of = self.piece_scores.get
         prefixes = self._prefixes
         for i in range(n):
-            if best[i] == -math.inf:
+            here = best[i]
+            if here == unreached:
                 continue
             for j in range(i + 1, n + 1):
                 piece = text[i:j]
-                hit = scores.get(piece)
-                if hit is not None and best[i] + hit[1] > best[j]:
-                    best[j] = best[i] + hit[1]
-                    back[j] = (i, hit[0])
+                hit = score_of(piece)
+                if hit is not None:
+                    score = here + hit[1]
+                    if score > best[j]:
+                        best[j] = score
+                        start[j] = i
+                        row[j] = hit[0]
                 if piece not in prefixes:
                     break
-            if best[i] + unknown > best[i + 1]:
-                best[i + 1] = best[i] + unknown
-                back[i + 1] = (i, -1)
+            score = here + unknown
+            if score > best[i + 1]:
+                best[i + 1] = score
+                start[i + 1] = i
+                row[i + 1] = -1
         rows: list[int] = []
         j = n
         while j > 0:
-            i, row = back[j]
-            if row >= 0:
-                rows.append(row)
-            j = i
+            if row[j] >= 0:
+                rows.append(row[j])
+            j = start[j]
         rows.reverse()
         return tuple(rows)
 
