@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -321,3 +321,53 @@ def test_a_batch_a_worker_cannot_send_back_runs_in_the_parent(caplog: pytest.Log
     odd = {6: "odd"}
     assert_workers_change_nothing(inputs(20, odd), extra=(Surrogate(),))
     assert "runs in the parent" in caplog.text
+
+
+class Measured:
+    """Stateful, with a pure part: notes each text's length, as its preparer (run in a
+    worker) found it when the text is unchanged, else measured here; 'fragile' texts make
+    the preparer fail for the whole batch."""
+
+    name = "measured"
+
+    def __init__(self) -> None:
+        self.prepared: Mapping[str, bytes] = {}
+        self.where: list[str] = []
+
+    def preparer(self) -> Callable[[Sequence[Article]], list[bytes]]:
+        def measure(articles: Sequence[Article]) -> list[bytes]:
+            if any("fragile" in a.raw for a in articles):
+                raise ValueError("cannot measure this batch")
+            return [f"{len(a.text)}|{a.text}|{os.getpid()}".encode() for a in articles]
+
+        return measure
+
+    def take_prepared(self, prepared: Mapping[str, bytes]) -> None:
+        self.prepared = prepared
+
+    def __call__(self, article: Article) -> Article:
+        given = self.prepared.get(article.id, b"").decode().split("|")
+        if len(given) == 3 and given[1] == article.text:  # still the text it was made from
+            self.where.append("worker" if int(given[2]) != PARENT else "here")
+            return replace(article, title=given[0])
+        self.where.append("here")
+        return replace(article, title=str(len(article.text)))
+
+    def pipe(self, articles: Iterable[Article], batch_size: int = 64) -> Iterator[Article]:
+        return map(self, articles)
+
+
+def test_a_stateful_stage_gets_its_pure_part_from_the_workers() -> None:
+    items = inputs(24, {5: "fragile"})
+    stages: dict[int, Measured] = {}
+    sinks = []
+    for workers in (1, 2):
+        stage = stages[workers] = Measured()
+        sink = ListSink()
+        summary = Pipeline([Shout(), stage], batch_size=4, workers=workers, parallel_from=0).run(items, sink)
+        assert summary.stored == 24
+        sinks.append(sink)
+    assert comparable(sinks[0].items) == comparable(sinks[1].items)
+    assert stages[1].where == ["here"] * 24
+    # the batch the preparer failed on (inputs 4-7, logged in the worker) is measured here
+    assert stages[2].where == ["worker"] * 4 + ["here"] * 4 + ["worker"] * 16
