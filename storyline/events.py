@@ -235,13 +235,10 @@ class EventClusterer:
     # -- the pure part, for worker processes ---------------------------------
     def preparer(self) -> Callable[[Sequence[Article]], list[bytes]]:
         """The part of this stage that reads only the article, to run in the workers
-        (:class:`storyline.pipeline.Preparing`).
-
-        The embedder is not loaded here: each worker loads it at its first batch (~0.6 s
-        CPU there), and this process, which no longer embeds, never does (unless a
-        sketch turns out stale). This process is what limits a run's speed; loading the
-        table once here and sharing it with the forked workers would cost this process
-        that time and save ~80 MB across the processes."""
+        (:class:`storyline.pipeline.Preparing`). The embedder is loaded here, before the
+        workers are forked, so they share its table instead of loading their own (this
+        process builds the representer at its first batch anyway)."""
+        self.representer  # noqa: B018 - loads the embedder now
         return self.sketch_batch
 
     def sketch_batch(self, articles: Sequence[Article]) -> list[bytes]:
