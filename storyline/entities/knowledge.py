@@ -32,9 +32,11 @@ from storyline.entities.normalize import (
     ANY_SCRIPT,
     CASED_SCRIPTS,
     KEY_VERSION,
+    LATIN,
     coarse_name,
     fold_key,
     name_key,
+    plain_key,
     script_bit,
     split_name,
     strip_ending,
@@ -102,6 +104,7 @@ class Gazetteer:
         self._single: dict[str, tuple[GazetteerEntry, str] | None] = {}
         self._multi: dict[tuple[str, ...], tuple[GazetteerEntry, str] | None] = {}
         self.main_keys: dict[str, GazetteerEntry] = {}  # key of each entry's main name
+        self.plains: frozenset[str] = frozenset()  # plain Latin spellings of towns' and regions' names
         self.non_entities: frozenset[str] = frozenset()
         self.calendar_keys: frozenset[str] = frozenset()
         self.homes: dict[str, frozenset[str]] = {}  # language -> territories where it is at home
@@ -118,6 +121,7 @@ class Gazetteer:
         gaz.first_words = set(self.first_words)
         gaz.first_pairs = set(self.first_pairs)
         gaz.main_keys = dict(self.main_keys)
+        gaz.plains = self.plains
         gaz.non_entities = self.non_entities
         gaz.calendar_keys = self.calendar_keys
         gaz.homes = self.homes
@@ -237,7 +241,13 @@ class Gazetteer:
         script = script_bit(tokens[0])
         hit = self.by_fold.get(folded)
         scripts = self.fold_scripts.get(folded, 0)
-        if hit is not None and (scripts & script or (len(folded) >= _CROSS_SCRIPT_FOLD and scripts & CASED_SCRIPTS)):
+        if (
+            hit is not None
+            and (scripts & script or (len(folded) >= _CROSS_SCRIPT_FOLD and scripts & CASED_SCRIPTS))
+            # a town as written only when its plain spelling is a name: "Polacy" is not Pollachi,
+            # though both fold to "polaci"
+            and (hit.priority >= 10**9 or script != LATIN or not self.plains or plain_key(tokens) in self.plains)
+        ):
             if hit.priority >= 10**9 or self.main_keys.get(name_key(tokens)) is hit:
                 return hit, "fold"
             # a town's alternate name as written yields to a country's case form: "Danii"
@@ -251,12 +261,16 @@ class Gazetteer:
     ) -> tuple[GazetteerEntry, str] | None:
         """The loose ways of :meth:`match_uncached`: a case ending cut or swapped, then the key."""
         last = folded.rsplit(" ", 1)[-1]
+        # every reading of the ending is looked up, and the largest entry wins: "Kanady" is
+        # Kanad-a less its ending before it is an alias "Kannad" of Cannes plus "y"
+        loose: tuple[GazetteerEntry, str] | None = None
         for cut in (1, 2, 3):
             if len(last) - cut < 4 or last[-cut] not in _ENDING_LETTERS:
                 break
             hit = self.by_fold.get(folded[:-cut])
             if hit is not None and self._in_script(hit, folded[:-cut], script):
-                return hit, "cut"
+                if loose is None or hit.priority > loose[0].priority:
+                    loose = hit, "cut"
         for cut in (1, 2):
             # the case ending replaces the nominative's (Москве = Москв-а, Warszawie = Warszaw-a)
             if len(last) - cut < 4 or last[-cut] not in _ENDING_LETTERS:
@@ -266,7 +280,10 @@ class Gazetteer:
                     continue  # the spelling as written, looked up above
                 hit = self.by_fold.get(folded[:-cut] + ending)
                 if hit is not None and self._in_script(hit, folded[:-cut] + ending, script):
-                    return hit, "swap"
+                    if loose is None or hit.priority > loose[0].priority:
+                        loose = hit, "swap"
+        if loose is not None:
+            return loose
         key = name_key(tokens)
         hit = self.by_key.get(key)
         if hit is None or len(key) < 3 or not self.key_scripts.get(key, 0) & script:
@@ -288,8 +305,10 @@ def base_gazetteer() -> Gazetteer:
             " run scripts/build_gazetteer.py"
         )
     towns: dict[str, GazetteerEntry] = {}  # folded main name -> the largest town of that name
+    entries: dict[str, GazetteerEntry] = {}
     for ident, name, kind, priority, keys, folds, key_scripts, fold_scripts, country in data["places"]:
         entry = GazetteerEntry(ident, name, kind, int(priority), country)
+        entries[ident] = entry
         gaz.add_keys(entry, keys, folds, key_scripts, fold_scripts)
         gaz.main_keys.setdefault(text_key(name), entry)
         if entry.priority < 10**9:
@@ -297,6 +316,9 @@ def base_gazetteer() -> Gazetteer:
             if main not in towns or entry.priority > towns[main].priority:
                 towns[main] = entry
     _main_names_first(gaz, towns)
+    gaz.plains = frozenset(data.get("plains", ()))
+    for acronym, ident in data.get("acronyms", {}).items():  # matched as written ("SAD", not "Sąd")
+        gaz.acronyms[acronym] = entries[ident]
     known = tomllib.loads(_data("known.toml").read_text("utf-8"))
     for item in known.get("entity", []):
         gaz.add(GazetteerEntry(item["id"], item["name"], item["type"], 10**12), [item["name"], *item["names"]])

@@ -329,6 +329,8 @@ class Resolver:
         for e in self.kb.candidates(self.kb.by_coarse.get(code, set())):
             if not _compatible(e.type, kind) or not self._ok(key, e):
                 continue
+            if e.fixed_name and e.id.startswith("LOC:"):
+                continue  # a gazetteer place is reached by the gazetteer's rules, not a near spelling ("Otok" ~ Tokio)
             for vkey, vtext in e.names.items():
                 if vkey.count(" ") != key.count(" "):
                     continue

@@ -228,6 +228,15 @@ def _fold_one(token: str) -> str:
     return fold(token.replace("'", "").replace("’", ""))
 
 
+def plain_key(tokens: tuple[str, ...] | list[str]) -> str:
+    """A name spelt without case, accents or punctuation, in Latin letters, but without
+    the phonetic folding of :func:`fold` ("Polacy" stays "polacy", not the "polaci" of
+    Pollachi; "Wales" stays "wales", not the "vales" of Valles). The gazetteer keeps these
+    for towns and regions: their folded spelling matches as written only when the plain
+    one does too."""
+    return " ".join(p for p in (_NON_ALNUM.sub("", anyascii(t).lower()) for t in tokens) if p)
+
+
 def split_name(text: str) -> list[str]:
     """Tokens of a name as written ("Kim Jong-un" -> ["Kim", "Jong-un"])."""
     return [t for t in re.split(r"[\s\u00a0]+", text.strip()) if t]
@@ -326,6 +335,7 @@ __all__ = [
     "OTHER_SCRIPT",
     "fold",
     "name_key",
+    "plain_key",
     "script_bit",
     "skeleton",
     "split_name",

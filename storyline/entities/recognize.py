@@ -623,6 +623,12 @@ class Recognizer:
         city = hit.priority < 10**9
         if city and z >= _FREQUENT and hit.priority < _LARGE_TOWN and self.gazetteer.foreign(hit, lang):
             return None  # a frequent word that spells a small foreign town: "Polak" is not Polotsk
+        if city and how in _LOOSE and (
+            common_word(w, lang) or (hit.priority < _LARGE_TOWN and self.gazetteer.foreign(hit, lang))
+        ):
+            # only a town's stem is shared: a common word ("City" ~ Čita) or a demonym or
+            # name of the language ("Britové" ~ Brits) is that, not a small foreign town
+            return None
         # where a capital says little (sentence start, German nouns, all caps), a frequent
         # word is a common word that happens to name a town somewhere ("Tage", "Anfang")
         uninformative = t.initial or (lang or "") in NOUN_CAPITALISING or w.isupper()
