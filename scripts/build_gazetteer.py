@@ -101,6 +101,8 @@ SUBDIVISION_TYPES = frozenset(
 #: priority of a subdivision: above towns of up to a million people (a region is news
 #: more often than a small town of its name), below the large cities and every country
 SUBDIVISION_PRIORITY = 1_000_000
+#: a region's suffix-stripped key needs this many letters (see main())
+REGION_MIN_KEY = 4
 #: a subdivision name that names subdivisions in this many countries is a word of
 #: direction or kind ("Central", "Northern", "Littoral"), not a place
 SHARED_SUBDIVISION_NAME = 3
@@ -325,7 +327,8 @@ def subdivisions(towns: list[list[object]]) -> list[list[object]]:
         if canonical not in kept:
             continue  # its own name is a town's (Balkh, Berlin) or a word of direction
         said = _most_said(kept)
-        if canonical == sub_names[code] and _votes(said, kept) > _votes(canonical, kept):
+        index_form = len(canonical.split()) >= 3 and canonical == sub_names[code]
+        if index_form and _votes(said, kept) > _votes(canonical, kept):
             canonical = said  # no English name, and the local one is an index form ("Avtonomna Respublika Krym")
         # a region named in more languages is better known: it wins a shared key (Wales, Valais)
         rows.append([f"LOC:{code}", canonical, "LOC", SUBDIVISION_PRIORITY + 10_000 * len(kept), kept, country])
@@ -431,6 +434,12 @@ def main() -> None:
             row[1] = shown
     acronyms: dict[str, str] = {}
     places = keyed(lands + regions + towns, acronyms)
+    for row in places[len(lands) : len(lands) + len(regions)]:
+        # a region's stem of three letters meets too many words ("News" ~ Nevis): it matches
+        # by its spellings (and their case endings) only, or by a longer stem
+        keep = [i for i, k in enumerate(row[4]) if len(str(k).replace(" ", "")) >= REGION_MIN_KEY]  # type: ignore[arg-type]
+        row[4] = [row[4][i] for i in keep]  # type: ignore[index]
+        row[6] = [row[6][i] for i in keep]  # type: ignore[index]
     # towns and regions match a Latin spelling folded as written only when the plain one is a name too
     plains = sorted(
         {plain_key(split_name(str(n))) for row in regions + towns for n in row[4] if script_bit(str(n)) == LATIN}  # type: ignore[attr-defined]
