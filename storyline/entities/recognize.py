@@ -623,11 +623,16 @@ class Recognizer:
         city = hit.priority < 10**9
         if city and z >= _FREQUENT and hit.priority < _LARGE_TOWN and self.gazetteer.foreign(hit, lang):
             return None  # a frequent word that spells a small foreign town: "Polak" is not Polotsk
-        if city and how in _LOOSE and (
-            common_word(w, lang) or (hit.priority < _LARGE_TOWN and self.gazetteer.foreign(hit, lang))
+        if (
+            city
+            and how in _LOOSE
+            and self.gazetteer.foreign(hit, lang)
+            and (hit.priority < _LARGE_TOWN or common_word(w, lang) or (w.isascii() and common_word(w, "en")))
         ):
-            # only a town's stem is shared: a common word ("City" ~ Čita) or a demonym or
-            # name of the language ("Britové" ~ Brits) is that, not a small foreign town
+            # only a foreign town's stem is shared: a demonym or name of the language
+            # ("Britové" ~ Brits) is no small foreign town, and a common word of the language
+            # or of English, the language of headlines everywhere ("City" ~ Čita), no town
+            # abroad at all (at home it may be: "z Prahy" is Prague, though "prahy" are thresholds)
             return None
         # where a capital says little (sentence start, German nouns, all caps), a frequent
         # word is a common word that happens to name a town somewhere ("Tage", "Anfang")

@@ -87,7 +87,7 @@ def test_a_case_form_reaches_the_largest_entry(gaz: Gazetteer, word: str, name: 
         ("Wales", "Wales"),
         ("Walia", "Wales"),
         ("Bavaria", "Bavaria"),
-        ("Bawarii", "Bavaria"),
+        ("Bawarią", "Bavaria"),
         ("Szkocja", "Scotland"),
         ("Scotland", "Scotland"),
     ],
@@ -180,3 +180,35 @@ def test_regions_link_in_sentences(linker: EntityLinker) -> None:
     assert de.get("Bavaria") == "Bavaria"
     en = _places(linker, "Rain fell across Wales on Sunday.", "en")
     assert en.get("Wales") == "Wales"
+
+
+# -- the evaluation's scoring -----------------------------------------------------------------
+
+
+def test_link_score_counts_agreements_and_stray_links() -> None:
+    from dataclasses import dataclass
+
+    from storyline.evaluate.bsnlp_links import score
+    from storyline.models import ArticleEntity, Span
+
+    @dataclass
+    class Gold:
+        surface: str
+        entity_id: str
+
+    @dataclass
+    class Doc:
+        key: str
+        mentions: list[Gold]
+
+    doc = Doc("x", [Gold("Varšavě", "GPE-Warsaw"), Gold("Britové", "GPE-Great-Britain"), Gold("Evropa", "LOC-Europe")])
+    entities = (
+        ArticleEntity("LOC:g756135", "Warsaw", "LOC", (Span("Varšavě", 0, 7, "text"),)),
+        ArticleEntity("LOC:g1015621", "Brits", "LOC", (Span("Britové", 10, 17, "text"),)),
+        ArticleEntity("LOC:g2643743", "London", "LOC", (Span("Londýn", 20, 26, "text"),)),
+    )
+    article = Article(id="bsnlp:x", content_hash="x", source="x", raw="", entities=entities)
+    out = score([doc], [article])
+    assert (out["agree"], out["disagree"], out["linked_places"]) == (1, 1, 2)
+    assert out["disagreements_by_form"] == [["Britové", "Brits", 1]]
+    assert out["links_of_forms_not_in_gold"] == 1  # Londýn: not annotated
