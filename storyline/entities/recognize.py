@@ -626,13 +626,16 @@ class Recognizer:
         if (
             city
             and how in _LOOSE
-            and self.gazetteer.foreign(hit, lang)
-            and (hit.priority < _LARGE_TOWN or common_word(w, lang) or (w.isascii() and common_word(w, "en")))
+            and (
+                (w.isascii() and common_word(w, "en"))
+                or (self.gazetteer.foreign(hit, lang) and (hit.priority < _LARGE_TOWN or common_word(w, lang)))
+            )
         ):
-            # only a foreign town's stem is shared: a demonym or name of the language
-            # ("Britové" ~ Brits) is no small foreign town, and a common word of the language
-            # or of English, the language of headlines everywhere ("City" ~ Čita), no town
-            # abroad at all (at home it may be: "z Prahy" is Prague, though "prahy" are thresholds)
+            # only a town's stem is shared: an English common word, in the language of
+            # headlines everywhere, is that word ("City" ~ Чита, in any text); a demonym or
+            # name of the language ("Britové" ~ Brits) is no small foreign town, and a common
+            # word of the language no town abroad at all (at home it may be: "z Prahy" is
+            # Prague, though "prahy" are thresholds)
             return None
         # where a capital says little (sentence start, German nouns, all caps), a frequent
         # word is a common word that happens to name a town somewhere ("Tage", "Anfang")

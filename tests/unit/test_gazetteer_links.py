@@ -103,7 +103,7 @@ def test_a_town_keeps_its_own_name_against_an_old_alias(gaz: Gazetteer) -> None:
 
 @pytest.mark.parametrize("word", ["Polak", "Polacy", "Wale"])
 def test_a_phonetic_fold_is_not_a_spelling_as_written(gaz: Gazetteer, word: str) -> None:
-    """"Polak" folds like "Polack" (Polotsk), "Polacy" like "Pollachi": not as written."""
+    """ "Polak" folds like "Polack" (Polotsk), "Polacy" like "Pollachi": not as written."""
     found = gaz.match(split_name(word))
     assert found is None or found[1] != "fold" or found[0].priority >= 10**9
 
@@ -164,6 +164,12 @@ def test_english_common_word_is_no_loosely_spelt_town(linker: EntityLinker) -> N
     places = _places(linker, "Bankers in the City said the market in Paris was calm.", "en")
     assert "City" not in places
     assert places.get("Paris") == "Paris"
+    # an English word in a text of another language and script is no town of that country
+    ru = _places(linker, "Аналитики из City заявили, что рынок в Москве спокоен.", "ru")
+    assert "City" not in ru  # not Chita
+    assert ru.get("Москве") == "Moscow"
+    pl = _places(linker, "Banki w City ostrzegają, a w Paryżu jest spokojnie.", "pl")
+    assert "City" not in pl and pl.get("Paryżu") == "Paris"
 
 
 def test_a_demonym_is_no_small_foreign_town(linker: EntityLinker) -> None:
