@@ -56,11 +56,6 @@ _TYPES: set[str] = {"PER", "LOC", "ORG", "MISC"}
 # letters case endings are made of, once folded (Białorusi, Krievijas, Trumpem)
 _ENDING_LETTERS = frozenset("aeiousmh")
 _NOMINATIVE_ENDINGS = ("a", "o", "e", "s")  # what a case ending replaces in a place's name
-# a town's own name beats another town's alternate name up to this ratio of their sizes:
-# 382 keys of the shipped data change hands without a limit, 136 with it; read by hand,
-# those within it are mostly right (Gera, Lviv, Salem, Bethlehem), those beyond mostly
-# exonyms of a much larger city (Kasan = Kazan, Kabula = Kabul)
-_MAIN_NAME_RATIO = 2
 # A spelling as written matches a name of another script only from this many folded letters
 # (shorter ones meet by accident: "Мей" and the Latin "Mei" of a Chinese city), and only a
 # name in a cased script: a romanised Bengali or Arabic name is a guess ("Франс" ~ ফ্রান্স)
@@ -314,18 +309,12 @@ def base_gazetteer() -> Gazetteer:
             "storyline/entities/data/gazetteer.json.gz was built with another key version;"
             " run scripts/build_gazetteer.py"
         )
-    towns: dict[str, GazetteerEntry] = {}  # folded main name -> the largest town of that name
     entries: dict[str, GazetteerEntry] = {}
     for ident, name, kind, priority, keys, folds, key_scripts, fold_scripts, country in data["places"]:
         entry = GazetteerEntry(ident, name, kind, int(priority), country)
         entries[ident] = entry
         gaz.add_keys(entry, keys, folds, key_scripts, fold_scripts)
         gaz.main_keys.setdefault(text_key(name), entry)
-        if entry.priority < 10**9:
-            main = fold_key(split_name(name))
-            if main not in towns or entry.priority > towns[main].priority:
-                towns[main] = entry
-    _main_names_first(gaz, towns)
     gaz.plains = frozenset(data.get("plains", ()))
     for acronym, ident in data.get("acronyms", {}).items():  # matched as written ("SAD", not "Sąd")
         gaz.acronyms[acronym] = entries[ident]
@@ -338,27 +327,6 @@ def base_gazetteer() -> Gazetteer:
     gaz.calendar_keys = frozenset(k for k in (text_key(w) for w in data["calendar"]) if len(k) >= 4)
     log.debug("gazetteer: %d keys, %d non-entities", len(gaz.by_key), len(gaz.non_entities))
     return gaz
-
-
-def _main_names_first(gaz: Gazetteer, towns: dict[str, GazetteerEntry]) -> None:
-    """A town's own name beats another town's alternate name of the same spelling.
-
-    The largest entry wins a key, so "Gera" (a German town) was Győr, which GeoNames also
-    lists under "Gera" (a transcription); a reader of "Gera" means the town so named.
-    Countries and regions keep their names: an exonym of a country is news far more often
-    than a town named like it; so does a town more than :data:`_MAIN_NAME_RATIO` times
-    larger ("Kasan", German for Kazan, is not Kashan, a town a quarter its size).
-    """
-    for folded, entry in towns.items():
-        holder = gaz.by_fold.get(folded)
-        if holder is None or holder is entry or holder.priority >= 10**9:
-            continue
-        if holder.priority > _MAIN_NAME_RATIO * entry.priority:
-            continue
-        if fold_key(split_name(holder.name)) == folded:
-            continue  # the holder is named so too (and larger)
-        gaz.by_fold[folded] = entry
-        gaz.fold_scripts[folded] = script_bit(entry.name)
 
 
 @dataclass(frozen=True, slots=True)
