@@ -146,7 +146,8 @@ class NearDuplicates:
     @property
     def signature_dtype(self) -> np.dtype[Any]:
         """The type of a :meth:`signature`'s values (datasketch's scheme decides it)."""
-        return np.dtype(self._minhash_template().hashvalues.dtype)
+        dtype: np.dtype[Any] = np.dtype(self._minhash_template().hashvalues.dtype)
+        return dtype
 
     def signature(self, text: str) -> np.ndarray | None:
         """The MinHash values (``num_perm`` of :attr:`signature_dtype`) of ``text``'s

@@ -45,7 +45,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -671,11 +671,11 @@ def _decide(
     agree (a report that names them but never at the meeting disagrees)."""
     geo = {pid: country for r in reports for pid, _, country in r.geo}
     weighed = [[(c, _weight(c, where, geo)) for c in _clues_of(r) if len(c.people) >= 2] for r in reports]
-    support: Counter[str] = Counter()
-    pairs: Counter[tuple[str, str]] = Counter()
-    per_report: list[Counter[str]] = []
+    support: defaultdict[str, float] = defaultdict(float)
+    pairs: defaultdict[tuple[str, str], float] = defaultdict(float)
+    per_report: list[dict[str, float]] = []
     for clues in weighed:
-        s: Counter[str] = Counter()
+        s: defaultdict[str, float] = defaultdict(float)
         for c, w in clues:
             if w <= 0:
                 continue
@@ -685,7 +685,8 @@ def _decide(
                 for q in people[i + 1 :]:
                     pairs[p, q] += w
         per_report.append(s)
-        support.update(s)
+        for p, w in s.items():
+            support[p] += w
     if not pairs:
         return None
     rank = {a: i for i, a in enumerate(actors)}
@@ -703,8 +704,8 @@ def _decide(
                 with_core.update(set(c.people) - set(core))
     others = []
     for p in sorted(with_core, key=order):
-        named = sum(1 for s in per_report if s[p] > 0)
-        against = sum(1 for r, s in zip(reports, per_report, strict=True) if p in r.mentioned and s[p] == 0)
+        named = sum(1 for s in per_report if s.get(p, 0.0) > 0)
+        against = sum(1 for r, s in zip(reports, per_report, strict=True) if p in r.mentioned and not s.get(p))
         if named > against and named * 2 >= len(reports):
             others.append(p)
     return (*core, *others[:4]), guest, host
@@ -716,7 +717,7 @@ def _guest_and_host(
     """Which of the two travelled: the votes of visit and receive words, and the place's country."""
     a, b = core
     other = {a: b, b: a}
-    votes: Counter[str] = Counter()
+    votes: defaultdict[str, float] = defaultdict(float)
     for r in reports:
         for c in _clues_of(r):
             w = _weight(c, where, geo)

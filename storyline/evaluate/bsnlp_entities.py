@@ -18,6 +18,9 @@ given), in one knowledge base, topic after topic.
   against the gold cross-lingual id, across all languages of a topic; per topic, per
   language, and over all items. Beside it the baseline whose id is the lower-cased surface
   form, over the same items.
+* **Place links** (:mod:`.bsnlp_links`): of the gold places we linked to the gazetteer,
+  the share linked to the right entry, with the disagreements and the gazetteer links of
+  forms the gold does not annotate.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from storyline.config import Config
+from storyline.evaluate import bsnlp_links
 from storyline.evaluate.bsnlp_data import BsnlpDoc
 from storyline.evaluate.metrics import bcubed, prf
 from storyline.models import Article
@@ -40,7 +44,9 @@ def score(docs: list[BsnlpDoc], config: Config) -> dict[str, Any]:
     docs = [d for d in docs if d.annotated]
     pipeline = build_pipeline(config, None, upto="entities")
     articles, failed = pipeline.process([d.article(hint=False) for d in docs])
-    return score_articles(docs, articles, len(failed))
+    result = score_articles(docs, articles, len(failed))
+    result["place_links"] = bsnlp_links.score(docs, articles)
+    return result
 
 
 def score_articles(docs: list[BsnlpDoc], articles: Iterable[Article], failed: int = 0) -> dict[str, Any]:

@@ -75,23 +75,23 @@ def score(docs: Iterable[Any], articles: Iterable[Article]) -> dict[str, Any]:
             seen.add(form)
             if not m.entity_id.startswith(("GPE-", "LOC-")):
                 continue
-            entity = predicted.get(form)
-            if entity is None:
+            linked = predicted.get(form)
+            if linked is None:
                 continue
-            if not entity.id.startswith("LOC:"):
+            if not linked.id.startswith("LOC:"):
                 unlinked += 1
-            elif _agrees(m.entity_id, entity.id, entity.name, gaz):
+            elif _agrees(m.entity_id, linked.id, linked.name, gaz):
                 agree += 1
             else:
                 disagree += 1
-                wrong[(m.entity_id, entity.name)] += 1
-                by_form[(m.surface, entity.name)] += 1
-    linked = agree + disagree
+                wrong[(m.entity_id, linked.name)] += 1
+                by_form[(m.surface, linked.name)] += 1
+    total = agree + disagree
     return {
-        "linked_places": linked,
+        "linked_places": total,
         "agree": agree,
         "disagree": disagree,
-        "accuracy": round(agree / linked, 4) if linked else 0.0,
+        "accuracy": round(agree / total, 4) if total else 0.0,
         "gold_place_items_not_gazetteer_linked": unlinked,
         "links_of_forms_not_in_gold": sum(not_gold.values()),
         "disagreements_by_gold_id": [[g, n, c] for (g, n), c in wrong.most_common(_TOP)],
