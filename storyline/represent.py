@@ -490,11 +490,17 @@ class Representation:
         return dict(self.places)
 
 
+_LEAD_PLACE = 2.0  # a place named in the lead weighs this many times one named only further down
+
+
 def _entity_weights(
     article: Article, frequencies: EntityFrequencies | None
 ) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]:
     entities: dict[str, float] = {}
     places: dict[str, float] = {}
+    # the lead (title and first paragraph) says where the reported thing happened; places
+    # named only further down are background ("a line meant to connect Tallinn with Warsaw")
+    lead_end = article.paragraphs[0].end if article.paragraphs else 0
     for entity in article.entities:
         # captions often describe a file photo from another time and place: body and title only
         mentions = [m for m in entity.mentions if m.field != "caption"]
@@ -506,7 +512,8 @@ def _entity_weights(
         weight = idf * (1.0 + math.log1p(len(mentions))) * (1.5 if in_title else 1.0)
         entities[entity.id] = max(entities.get(entity.id, 0.0), weight)
         if entity.type == "LOC":
-            places[entity.id] = entities[entity.id]
+            in_lead = in_title or any(m.field == "text" and m.start < lead_end for m in mentions)
+            places[entity.id] = max(places.get(entity.id, 0.0), weight * (_LEAD_PLACE if in_lead else 1.0))
 
     def order(d: dict[str, float]) -> tuple[tuple[str, float], ...]:
         return tuple(sorted(d.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -10,7 +10,7 @@ import pytest
 
 from storyline.config import Config
 from storyline.errors import ConfigError
-from storyline.models import Article, ArticleEntity, Span
+from storyline.models import Article, ArticleEntity, Paragraph, Span
 from storyline.represent import (
     E5Embedder,
     Embedder,
@@ -247,6 +247,23 @@ def test_represent_weights_entities_and_keeps_places_and_date() -> None:
     assert weights["PER-X"] > weights["ORG-Z"]
     assert set(rep.place_weights) == {"LOC-Y"}
     assert rep.date == "2023-09-15"  # no event date: the publication date
+
+
+def test_a_place_in_the_lead_outweighs_one_named_more_often_further_down() -> None:
+    lead = "The ministers met in Narva on Monday."
+    rest = "The new road will run from Tartu to Valga. Tartu hopes for more visitors."
+    text = f"{lead}\n\n{rest}"
+    narva = ArticleEntity(id="LOC-N", name="Narva", type="LOC", mentions=(Span("Narva", lead.index("Narva"), 23),))
+    at = [i for i in range(len(text)) if text.startswith("Tartu", i)]
+    tartu = ArticleEntity(id="LOC-T", name="Tartu", type="LOC", mentions=tuple(Span("Tartu", i, i + 5) for i in at))
+    art = _article(
+        text,
+        entities=(narva, tartu),
+        paragraphs=(Paragraph(lead, 0, len(lead)), Paragraph(rest, len(lead) + 2, len(text))),
+    )
+    (rep,) = represent_many([art], _CountingEmbedder(), EntityFrequencies())
+    assert rep.entity_weights["LOC-T"] > rep.entity_weights["LOC-N"]  # named twice: more of an actor
+    assert rep.place_weights["LOC-N"] > rep.place_weights["LOC-T"]  # but the lead says where it happened
 
 
 def test_representer_from_config_uses_static_and_fitted_weights() -> None:
