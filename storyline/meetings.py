@@ -42,7 +42,6 @@ languages the project reads; they are general vocabulary, not fitted to any docu
 
 from __future__ import annotations
 
-import logging
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
@@ -52,10 +51,8 @@ from functools import lru_cache
 from itertools import pairwise
 
 from storyline.entities.knowledge import plain
-from storyline.models import Article, DateMention, Meeting
+from storyline.models import Article, Meeting
 from storyline.represent import date_interval
-
-log = logging.getLogger(__name__)
 
 # stems of "meet / talks" words
 MEET_STEMS: dict[str, tuple[str, ...]] = {
@@ -278,6 +275,9 @@ class _Field:
     dates: list[tuple[int, Days]]  # (start, days), by start
     lead_end: int  # sentences starting before this are the lead
     triggers: list[Trigger]  # by start
+    people_starts: list[int]  # the starts of ``people``, ``places`` and ``dates`` (for bisect)
+    place_starts: list[int]
+    date_starts: list[int]
 
 
 def _fields(article: Article) -> list[_Field]:
@@ -291,17 +291,23 @@ def _fields(article: Article) -> list[_Field]:
             continue
         if name == "text":
             lead_end = _lead_end(article)
+        people = sorted((m.start, m.end, e.id) for e in article.entities if e.type == "PER" for m in e.mentions
+                        if m.field == name)
+        places = sorted((m.start, e.id) for e in article.entities if e.type == "LOC" for m in e.mentions
+                        if m.field == name)
+        dates = sorted((d.start, date_interval(d.value)) for d in article.dates if d.field == name)
         out.append(
             _Field(
                 name,
                 text,
-                sorted((m.start, m.end, e.id) for e in article.entities if e.type == "PER" for m in e.mentions
-                       if m.field == name),
-                sorted((m.start, e.id) for e in article.entities if e.type == "LOC" for m in e.mentions
-                       if m.field == name),
-                sorted((d.start, _interval(d)) for d in article.dates if d.field == name),
+                people,
+                places,
+                dates,
                 len(text) if name == "title" else lead_end,
                 triggers,
+                [p[0] for p in people],
+                [p[0] for p in places],
+                [d[0] for d in dates],
             )
         )
     return out
@@ -326,10 +332,6 @@ def _role_place(f: _Field, start: int) -> bool:
         return False
     lo, _ = _role_words(f.text, f.people[i][0])
     return lo <= start
-
-
-def _interval(d: DateMention) -> Days:
-    return date_interval(d.value)
 
 
 def _lead_end(article: Article) -> int:
@@ -362,8 +364,7 @@ def _clauses(f: _Field, lo: int, hi: int, triggers: list[Trigger], event: Days) 
     """The clauses of the sentence ``[lo, hi)``, each with its people, triggers and whether
     it speaks of another time."""
     cuts = [lo, *(m.start() for m in _CLAUSE_MARK.finditer(f.text, lo, hi) if m.start() > lo), hi]
-    starts = [p[0] for p in f.people]
-    dstarts = [d[0] for d in f.dates]
+    starts, dstarts = f.people_starts, f.date_starts
     out = []
     for a, b in pairwise(cuts):
         if b <= a:
@@ -434,7 +435,7 @@ def _sentence_clue(f: _Field, lo: int, hi: int, triggers: list[Trigger], event: 
             guest, host = guest or g, host or h
     if not people and guest is None:
         return None
-    pstarts = [p[0] for p in f.places]
+    pstarts = f.place_starts
 
     def places_in(found: list[_Clause]) -> tuple[str, ...]:
         return tuple(
@@ -446,7 +447,7 @@ def _sentence_clue(f: _Field, lo: int, hi: int, triggers: list[Trigger], event: 
             )
         )
 
-    dstarts = [d[0] for d in f.dates]
+    dstarts = f.date_starts
     same = event is not None and any(
         span is not None and not _far(span, event) and span[1] - span[0] <= 7  # "this year" is not the event's date
         for c in live
