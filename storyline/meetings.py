@@ -579,7 +579,7 @@ def extract(article: Article) -> ArticleMeeting | None:
         None,
         None,
         any(c.guest or c.host for c in clues),
-        max((c for c in clues if len(c.people) >= 2), key=lambda c: (c.lead + c.same_date, -clues.index(c))).text,
+        max(((c.lead + c.same_date, -i), c.text) for i, c in enumerate(clues) if len(c.people) >= 2)[1],
         (),
         tuple(clues),
         tuple(e.id for e in people if e.mentions),
@@ -593,7 +593,7 @@ def extract(article: Article) -> ArticleMeeting | None:
         return None
     ranked = _ranked_places(clues, set(first[0][:2]))
     town = next((p for p in ranked if not _COUNTRY_ID.match(p) and country_of(p)), ranked[0] if ranked else None)
-    decided = _decide([report], _where([report], None, town), ())
+    decided = _decide([report], _where([report], None, town), ()) if town is not None else first
     if decided is None:
         return None
     participants, guest, host = decided
