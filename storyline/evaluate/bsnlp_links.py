@@ -12,25 +12,23 @@ places the annotators left out).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from anyascii import anyascii
 from rapidfuzz import fuzz
 
 from storyline.entities.knowledge import Gazetteer, base_gazetteer
-from storyline.entities.normalize import split_name
+from storyline.entities.normalize import plain_key, split_name
 from storyline.models import Article
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]")
 _NEAR = 80  # fuzzy ratio of two names that are one place written two ways
 _TOP = 40  # how many disagreements and non-gold links the answer lists
 
 
 def _key(name: str) -> str:
-    return _NON_ALNUM.sub("", anyascii(name).lower())
+    """The name without case, accents, spaces or punctuation ("Great-Britain" -> "greatbritain")."""
+    return plain_key([name])
 
 
 def _gold_name(gold_id: str) -> str:
