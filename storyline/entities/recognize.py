@@ -1040,7 +1040,7 @@ class Recognizer:
         words = [t.text for t in tokens[i:j]]
         if size > 1 and all(w.lower().endswith(_LOCATIVE.get(lang or "", ("\0",))) for w in words):
             return "LOC"
-        if size == 2 and self._country_and_common_word(words, lang):
+        if size == 2 and self._country_and_common_word(words, lang, cues):
             return "LOC"
         before = first.prev
         if not before or first.initial:
@@ -1058,14 +1058,14 @@ class Recognizer:
             return "LOC"
         return None
 
-    def _country_and_common_word(self, words: list[str], lang: str | None) -> bool:
+    def _country_and_common_word(self, words: list[str], lang: str | None, cues: Cues) -> bool:
         """Two words, a country's (or region's) name and a common word of the language:
         the country last, or first in a case form ("Irlandii", not the first name "Kuba")."""
         for pos, other in ((1, 0), (0, 1)):
             found = self.gazetteer.match([words[pos]])
             if found is None or found[0].priority < 10**9 or (pos == 0 and found[1] not in _LOOSE):
                 continue
-            if common_word(words[other], lang) and not cues_for(lang).titles.match(words[other]):
+            if common_word(words[other], lang) and not cues.titles.match(words[other]):
                 return True
         return False
 
