@@ -129,7 +129,7 @@ RECEIVE_STEMS: dict[str, tuple[str, ...]] = {
 }
 # words that make a clause recall an earlier meeting ("their previous talks", "last met")
 RECALL_STEMS: tuple[str, ...] = (
-    "previous", "earlier", "last met", "former",  # en
+    "previous", "earlier", "last met",  # en ("former" is a title: "former Chancellor X met Y")
     "vorherig", "vorig", "zuletzt", "früher",  # de
     "précédent", "anterior", "precedent", "scorso",  # fr es it
     "предыдущ", "прошл", "ранее",  # ru

@@ -43,11 +43,11 @@ def _date_ok(ours: str | None, gold: str) -> bool:
 def _meeting(store: Any, event_id: str, actors: tuple[str, ...], gold_actors: list[str]) -> dict[str, Any]:
     """The meeting found for an event: participants, host and guest by name, and how many
     of the participants are the gold event's actors (gold.json names no host or guest)."""
-    found = [m for m in store.meetings(entity=actors[0]) if m.event_id == event_id] if actors else []
-    if not found:
+    # the event's meeting under any of its actors (the card's first actor need not be at it)
+    m = next((m for a in actors for m in store.meetings(entity=a) if m.event_id == event_id), None)
+    if m is None:
         return {"participants": [], "host": None, "guest": None, "participants_right": 0,
                 "participants_found": 0, "gold_actors": len(gold_actors)}
-    m = found[0]
     names = store.entity_names([*m.participants, *(p for p in (m.host, m.guest) if p)])
     people = [names.get(p, p) for p in m.participants]
     right = [n for n in people if any(_same_name(n, g) for g in gold_actors)]

@@ -196,3 +196,12 @@ def test_combine_uses_the_event_place_for_host_and_guest() -> None:
     away = combine("ev", [r], "Italy", None)
     assert at_home is not None and (at_home.guest, at_home.host) == ("rossi", "moser")
     assert away is not None and (away.guest, away.host) == ("moser", "rossi")
+
+
+def test_a_former_office_holder_is_at_the_meeting() -> None:
+    """"former" says who someone was, not that the meeting is an earlier one."""
+    text = "Former Chancellor Tom Brandt met President Arno Vell in Oslo on Friday."
+    found = extract(article(text, "en", {"brandt": "Brandt", "vell": "Vell"}, dates={"Friday": "2024-05-10"},
+                            event_date="2024-05-10"))
+    assert found is not None
+    assert set(found.participants) == {"brandt", "vell"}
