@@ -183,27 +183,37 @@ def bertopic_baseline(
     return best_of_grid(BERTOPIC_GRID, "min_cluster_size", topics_of, gold)
 
 
+#: how many of a topic's storylines ``per_topic`` lists by size
+SPLIT_SHOWN = 5
+
+
 def per_topic(pred: Mapping[str, Hashable], gold: Mapping[str, Hashable]) -> dict[str, dict[str, Any]]:
     """For each gold topic: its documents, the storyline holding most of them, the share
     of the topic in it (how whole the topic stays) and the share of that storyline that is
-    the topic (how pure it is)."""
+    the topic (how pure it is); where it is split (``split``: its documents in each of its
+    largest storylines, the main one first) and what it is merged with (``merged_with``:
+    the documents of other topics in its main storyline, by topic)."""
     from collections import Counter
 
     members: dict[Hashable, Counter[Hashable]] = {}
-    sizes: Counter[Hashable] = Counter()
+    content: dict[Hashable, Counter[Hashable]] = {}
     for doc, topic in gold.items():
         cluster = pred.get(doc, doc)
         members.setdefault(topic, Counter())[cluster] += 1
-        sizes[cluster] += 1
+        content.setdefault(cluster, Counter())[topic] += 1
     out: dict[str, dict[str, Any]] = {}
     for topic, clusters in sorted(members.items(), key=lambda kv: str(kv[0])):
         main, count = clusters.most_common(1)[0]
         total = sum(clusters.values())
+        others = {str(t): n for t, n in sorted(content[main].items(), key=lambda kv: (-kv[1], str(kv[0])))
+                  if t != topic}
         out[str(topic)] = {
             "documents": total,
             "storylines": len(clusters),
             "in_main_storyline": round(count / total, 4),
-            "main_storyline_purity": round(count / sizes[main], 4),
+            "main_storyline_purity": round(count / sum(content[main].values()), 4),
+            "split": [n for _, n in clusters.most_common(SPLIT_SHOWN)],
+            "merged_with": others,
         }
     return out
 

@@ -14,9 +14,18 @@ def test_per_topic_says_how_whole_and_how_pure_each_topic_stays() -> None:
     gold = {"a": "ferry", "b": "ferry", "c": "ferry", "d": "concert", "e": "concert"}
     table = per_topic(pred, gold)
     assert table["ferry"] == {"documents": 3, "storylines": 2, "in_main_storyline": 0.6667,
-                              "main_storyline_purity": 1.0}
+                              "main_storyline_purity": 1.0, "split": [2, 1], "merged_with": {}}
     assert table["concert"] == {"documents": 2, "storylines": 1, "in_main_storyline": 1.0,
-                                "main_storyline_purity": 0.6667}
+                                "main_storyline_purity": 0.6667, "split": [2], "merged_with": {"ferry": 1}}
+
+
+def test_per_topic_names_the_topics_a_storyline_mixes_most_first() -> None:
+    pred = {"a": "s", "b": "s", "c": "s", "d": "s", "e": "t", "f": "u", "g": "u"}
+    gold = {"a": "flood", "b": "flood", "c": "vote", "d": "strike", "e": "strike", "f": "vote", "g": "vote"}
+    table = per_topic(pred, gold)
+    assert table["flood"]["merged_with"] == {"strike": 1, "vote": 1}
+    assert table["vote"]["split"] == [2, 1] and table["vote"]["merged_with"] == {}
+    assert table["strike"]["split"] == [1, 1]
 
 
 def test_a_document_without_a_storyline_counts_alone() -> None:
