@@ -51,7 +51,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from storyline.entities.knowledge import plain
-from storyline.models import Article, Meeting
+from storyline.models import Article, ArticleEntity, Meeting
 from storyline.represent import date_interval
 
 # stems of "meet / talks" words
@@ -80,8 +80,8 @@ MEET_STEMS: dict[str, tuple[str, ...]] = {
 }
 # stems of "visit / travel to" words: their subject is the guest
 VISIT_STEMS: dict[str, tuple[str, ...]] = {
-    "en": ("visit", "trip to", "travelled to", "traveled to"),
-    "de": ("besuch", "reiste", "reise", "staatsbesuch"),
+    "en": ("visit", "trip to", "travelled to", "traveled to", "arrived in", "arrives in", "arrival in"),
+    "de": ("besuch", "reiste", "reise", "staatsbesuch", "eingetroffen"),
     "fr": ("visite", "se rend", "s'est rendu"),
     "es": ("visita", "viaj"),
     "it": ("visita", "viaggio"),
@@ -147,6 +147,68 @@ PASSIVE_WORDS = frozenset(
 )
 AGENT_WORDS = frozenset("by von vom от по από par por przez od no".split())
 
+# words that make a meeting a plan, not a report of one ("will visit", "is expected to
+# meet", "plant ... zu besuchen", "посетит"): future auxiliaries and particles, words of
+# planning, and future forms of the trigger verbs themselves (a final space: the word ends)
+PLAN_STEMS: tuple[str, ...] = (
+    "will ", "'ll ", "shall ", "is to ", "are to ", "expected to", "due to ", "plans to", "planning to",
+    "planned", "scheduled", "set to ", "intends", "intend to", "going to", "upcoming", "forthcoming",  # en
+    "wird ", "werden ", "will ", "wollen ", "soll ", "sollen ", "plant ", "planen ", "geplant", "erwartet",
+    "beabsichtig", "bevorstehend", "vorgesehen",  # de
+    "va ", "vont ", "doit ", "devrait ", "prévu", "rencontrera", "visitera", "se rendra",  # fr
+    "va a ", "visitará", "se reunirá", "viajará", "previsto", "prevé",  # es
+    "incontrerà", "visiterà", "previst",  # it
+    "посетит ", "посетят ", "встретится", "встретятся", "прибудет", "прибудут", "проведет", "проведут",
+    "будет ", "будут ", "планиру", "намерен", "ожидается", "предстоящ", "собирается",  # ru
+    "відвідає", "зустрінеться", "прибуде", "проведе ", "буде ", "будуть ", "планує", "очікується",  # uk
+    "ще ", "предстои", "планира", "очаква",  # bg
+    "odwiedzi ", "spotka ", "przyjedzie", "będzie ", "będą ", "planuje", "ma się ", "mają się ",  # pl
+    "navštíví", "setká ", "přijede", "bude ", "budou ", "plánuje",  # cs
+    "tiksies", "tiksieties", "apmeklēs", "ieradīsies", "dosies", "plāno", "paredzēt", "gaidām",  # lv
+    "susitiks", "lankysis", "atvyks", "planuoja",  # lt
+    "θα ", "αναμένεται", "προγραμματ", "σχεδιάζ",  # el
+    "edecek", "görüşecek", "planlan",  # tr
+)
+PLAN_WORDS = 6  # a plan word counts this many words before the trigger (in its clause) at most
+# head-of-state titles: a state visit's host is the head of the country the guest visits
+HEAD_OF_STATE: tuple[str, ...] = (
+    "president", "head of state", "king", "queen", "emperor", "monarch", "sultan", "emir",  # en
+    "präsident", "staatschef", "staatsoberhaupt", "staatspräsident", "könig", "königin",  # de
+    "président", "chef de l'état", "chef de l’état", "roi ", "reine",  # fr
+    "presidente", "presidenta", "jefe de estado", "capo dello stato", "rey ", "reina", "regina",  # es it pt
+    "президент", "глава государства", "король", "королева",  # ru bg
+    "президент", "глава держави", "голова держави",  # uk
+    "prezydent", "głowa państwa", "król", "prezident", "hlava státu", "predsednik", "predsjednik",  # pl cs sk sl hr
+    "prezident", "valsts prezident", "valsts galva", "karal",  # lv
+    "prezident", "valstybės vadov",  # lt
+    "πρόεδρο", "προέδρο", "πρόεδρ", "αρχηγ", "βασιλι",  # el
+    "cumhurbaşkan", "devlet başkan",  # tr
+)
+HEAD_WORDS = 8  # words before a person's mention read for a head-of-state title
+_VICE = re.compile(r"(?:vice|vize|wice|vice-|вице|віце|αντι)[\s-]*$", re.IGNORECASE)
+# nouns of buildings and venues: a "person" whose name has one as a word ("Brandt Tower",
+# "Дворец Брандта", "Brandta pils") is a place named after someone, not someone at a meeting
+# (words that are also common surnames, like Hall, House, Park, Castle, are left out)
+VENUE_WORDS: frozenset[str] = frozenset(
+    plain(w)
+    for w in (
+        "tower towers palace hotel building centre center plaza square stadium arena airport station "
+        "cathedral museum embassy residence mansion mall theatre theater memorial monument boulevard avenue "
+        "turm tower palast gebäude zentrum platz stadion flughafen bahnhof residenz schloss kathedrale "
+        "tour palais hôtel aéroport gare château résidence stade "
+        "torre palacio palazzo plaza piazza estadio stadio aeropuerto aeroporto estación stazione residencia "
+        "башня башни башне тауэр дворец дворца дворце отель отеля отеле гостиница площадь стадион аэропорт "
+        "вокзал резиденция резиденции центр вежа палац готель "
+        "wieża wieży pałac pałacu hotelu plac placu stadion lotnisko dworzec rezydencja "
+        "věž palác náměstí letiště nádraží rezidence "
+        "tornis tornī pils viesnīca viesnīcā laukums lidosta rezidence "
+        "bokštas rūmai "
+        "πύργος πύργο μέγαρο παλάτι ξενοδοχείο πλατεία στάδιο αεροδρόμιο "
+        "кула хотел площад летище резиденция "
+        "kulesi sarayı oteli meydanı havalimanı"
+    ).split()
+)
+
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|\n+")
 _CLAUSE_MARK = re.compile(r"[,;:()\[\]«»\"„“”]|\s[–—-]\s")
 _WORD = re.compile(r"\w+")
@@ -208,6 +270,27 @@ def _recall() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _plan() -> re.Pattern[str]:
+    """Plan words (folded: lower case, no accents), at a word start."""
+    return re.compile(rf"(?<!\w){_trie({plain(s) for s in PLAN_STEMS})}")
+
+
+@lru_cache(maxsize=1)
+def _head_of_state() -> re.Pattern[str]:
+    """Head-of-state titles (folded), at a word start."""
+    return re.compile(rf"(?<!\w){_trie({plain(s) for s in HEAD_OF_STATE})}")
+
+
+def is_person(entity: ArticleEntity) -> bool:
+    """A person who can be at a meeting: typed PER, and no word of the name is a
+    building or venue (:data:`VENUE_WORDS`): "Brandt Tower" is where they met."""
+    if entity.type != "PER":
+        return False
+    words = _WORD.findall(entity.name)
+    return len(words) < 2 or not any(_folded(w) in VENUE_WORDS for w in words)
+
+
+@lru_cache(maxsize=1)
 def _city_countries() -> dict[str, str]:
     """Place id -> ISO country code, from the shipped gazetteer (loaded once; the entity
     stage has it in memory already)."""
@@ -241,6 +324,7 @@ class Clue:
     host: str | None = None  # who receives, by a receive word
     text: str = ""  # the sentence (evidence, at most 300 characters)
     around: tuple[str, ...] = ()  # place ids named anywhere in it (outside clauses of another time)
+    planned: bool = False  # every trigger word in it speaks of a meeting to come ("will meet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +343,8 @@ class ArticleMeeting:
     mentioned: tuple[str, ...] = ()  # every person the article names (a silent article does not disagree)
     nationality: tuple[tuple[str, str], ...] = ()  # (person id, ISO country) read before their mentions
     geo: tuple[tuple[str, str, str], ...] = ()  # (place id, name, ISO country or "") of the places named
+    planned: bool = False  # the article speaks of the meeting only as one to come
+    heads: tuple[str, ...] = ()  # people named with a head-of-state title ("President X")
 
 
 # -- one article ----------------------------------------------------------------------
@@ -291,7 +377,7 @@ def _fields(article: Article) -> list[_Field]:
             continue
         if name == "text":
             lead_end = _lead_end(article)
-        people = sorted((m.start, m.end, e.id) for e in article.entities if e.type == "PER" for m in e.mentions
+        people = sorted((m.start, m.end, e.id) for e in article.entities if is_person(e) for m in e.mentions
                         if m.field == name)
         places = sorted((m.start, e.id) for e in article.entities if e.type == "LOC" for m in e.mentions
                         if m.field == name)
@@ -462,7 +548,27 @@ def _sentence_clue(f: _Field, lo: int, hi: int, triggers: list[Trigger], event: 
         host,
         f.text[lo:hi].strip()[:300],
         places_in([c for c in clauses if not c.far]),
+        all(_planned(f, clauses, c, t) for c in live for t in c.triggers),
     )
+
+
+def _planned(f: _Field, clauses: list[_Clause], clause: _Clause, trigger: Trigger) -> bool:
+    """Does the trigger word speak of a meeting to come? A plan word (:data:`PLAN_STEMS`)
+    at most :data:`PLAN_WORDS` words before it in its clause, or the trigger word itself a
+    future form ("посетит", "odwiedzi"), or a plan verb ending the clause before
+    ("Moser plant, Graz zu besuchen")."""
+    start = trigger[0]
+    word_end = _WORD.match(f.text, start)
+    end = word_end.end() if word_end else trigger[1]
+    window = plain(f.text[clause.lo : end])
+    for m in _plan().finditer(window):
+        if len(_WORD.findall(window, m.start())) - 1 <= PLAN_WORDS:
+            return True
+    i = clauses.index(clause)
+    if i == 0:
+        return False
+    before = _WORD.findall(f.text, clauses[i - 1].lo, clauses[i - 1].hi)
+    return bool(before) and _plan().match(plain(before[-1]) + " ") is not None
 
 
 def _clues(f: _Field, event: Days) -> list[Clue]:
@@ -523,6 +629,29 @@ def _nationalities(article: Article, fields: list[_Field], who: set[str]) -> dic
     return {pid: c.most_common(1)[0][0] for pid, c in votes.items()}
 
 
+def _heads(fields: list[_Field], who: set[str]) -> set[str]:
+    """The people of ``who`` named at least once with a head-of-state title among the
+    :data:`HEAD_WORDS` words before them (not across punctuation nor past another
+    person: "head of state and party leader X"; a "vice president" is none)."""
+    found: set[str] = set()
+    for f in fields:
+        prev_end = 0
+        for start, end, pid in f.people:
+            if pid in who and pid not in found:
+                lo = max(prev_end, start - 120)
+                window = f.text[lo:start]
+                cut = max((m.end() for m in _CLAUSE_MARK.finditer(window)), default=0)
+                words = list(_WORD.finditer(window, cut))[-HEAD_WORDS:]
+                if words:
+                    text = plain(window[words[0].start() :])
+                    for m in _head_of_state().finditer(text):
+                        if not _VICE.search(text[: m.start()]):
+                            found.add(pid)
+                            break
+            prev_end = max(prev_end, end)
+    return found
+
+
 @lru_cache(maxsize=65536)
 def _folded(word: str) -> str:
     return plain(word)
@@ -558,7 +687,7 @@ def _demonym(words: list[str], countries: dict[str, list[str]]) -> str | None:
 
 def extract(article: Article) -> ArticleMeeting | None:
     """The meeting ``article`` reports, if a sentence puts two people at a trigger word."""
-    people = [e for e in article.entities if e.type == "PER"]
+    people = [e for e in article.entities if is_person(e)]
     if len(people) < 2 or not article.text:
         return None
     event = date_interval(article.event_date)
@@ -568,6 +697,7 @@ def extract(article: Article) -> ArticleMeeting | None:
         return None
     who = {p for c in clues for p in c.people} | {p for c in clues for p in (c.guest, c.host) if p}
     nationality = _nationalities(article, fields, who)
+    heads = tuple(sorted(_heads(fields, who)))
     geo = tuple(
         (e.id, e.name, country_of(e.id))
         for e in article.entities
@@ -585,6 +715,7 @@ def extract(article: Article) -> ArticleMeeting | None:
         tuple(e.id for e in people if e.mentions),
         tuple(sorted(nationality.items())),
         geo,
+        heads=heads,
     )
     # where, as an event card would say it: a town before a country named in passing,
     # among the places of the sentences about the two people a first reading finds
@@ -596,7 +727,7 @@ def extract(article: Article) -> ArticleMeeting | None:
     decided = _decide([report], _where([report], None, town), ()) if town is not None else first
     if decided is None:
         return None
-    participants, guest, host = decided
+    participants, guest, host, planned = decided
     return ArticleMeeting(
         report.article_id,
         participants,
@@ -609,6 +740,8 @@ def extract(article: Article) -> ArticleMeeting | None:
         report.mentioned,
         report.nationality,
         geo,
+        planned,
+        heads,
     )
 
 
@@ -658,13 +791,14 @@ def _weight(c: Clue, where: tuple[str | None, str], geo: dict[str, str]) -> floa
 
 def _clues_of(r: ArticleMeeting) -> tuple[Clue, ...]:
     """A report's clues (a report made without them: one clue of its participants)."""
-    return r.clues or (Clue(r.participants, guest=r.guest, text=r.evidence),)  # its host was only "not the guest"
+    # its host was only "not the guest"
+    return r.clues or (Clue(r.participants, guest=r.guest, text=r.evidence, planned=r.planned),)
 
 
 def _decide(
     reports: Sequence[ArticleMeeting], where: tuple[str | None, str], actors: Sequence[str]
-) -> tuple[tuple[str, ...], str | None, str | None] | None:
-    """(participants, guest, host) of the meeting the reports describe.
+) -> tuple[tuple[str, ...], str | None, str | None, bool] | None:
+    """(participants, guest, host, planned) of the meeting the reports describe.
 
     The core is the pair the weighted clues put together most; a third person takes
     part when a clue tied to the event (lead, date, place) or a clue with the guest (a
@@ -697,7 +831,7 @@ def _decide(
 
     best = min(pairs, key=lambda pq: (-pairs[pq], min(order(pq[0]), order(pq[1])), max(order(pq[0]), order(pq[1]))))
     core = sorted(best, key=order)
-    guest, host = _guest_and_host(reports, core, where, geo)
+    guest = _guest(reports, core, where, geo)
     with_core: Counter[str] = Counter()
     for clues in weighed:
         for c, w in clues:
@@ -709,12 +843,26 @@ def _decide(
         against = sum(1 for r, s in zip(reports, per_report, strict=True) if p in r.mentioned and not s.get(p))
         if named > against and named * 2 >= len(reports):
             others.append(p)
-    return (*core, *others[:4]), guest, host
+    participants = (*core, *others[:4])
+    host = _host(reports, guest, participants, where, geo)
+    together = [c for clues in weighed for c, w in clues if w > 0 and set(core) <= set(c.people)]
+    planned = bool(together) and all(c.planned for c in together)
+    return participants, guest, host, planned
 
 
-def _guest_and_host(
+def _nationality_of(reports: Sequence[ArticleMeeting], people: Iterable[str]) -> dict[str, str]:
+    """Each person's country as most of the reports' mentions say it ("" when none does)."""
+    nat: dict[str, Counter[str]] = {p: Counter() for p in people}
+    for r in reports:
+        for pid, code in r.nationality:
+            if pid in nat:
+                nat[pid][code] += 1
+    return {p: (c.most_common(1)[0][0] if c else "") for p, c in nat.items()}
+
+
+def _guest(
     reports: Sequence[ArticleMeeting], core: Sequence[str], where: tuple[str | None, str], geo: dict[str, str]
-) -> tuple[str | None, str | None]:
+) -> str | None:
     """Which of the two travelled: the votes of visit and receive words, and the place's country."""
     a, b = core
     other = {a: b, b: a}
@@ -728,21 +876,52 @@ def _guest_and_host(
                 votes[other[c.host]] += w
     country = where[1]
     if country:
-        nat: dict[str, Counter[str]] = {a: Counter(), b: Counter()}
-        for r in reports:
-            for pid, code in r.nationality:
-                if pid in nat:
-                    nat[pid][code] += 1
-        of = {p: (nat[p].most_common(1)[0][0] if nat[p] else "") for p in core}
+        of = _nationality_of(reports, core)
         for p in core:
             q = other[p]
             if of[p] == country and of[q] != country:
                 # the other came to this one's country: decisive when their own is known
                 votes[q] += 100.0 if of[q] else 2.0
     if not votes or votes[a] == votes[b]:
-        return None, None
-    guest = a if votes[a] > votes[b] else b
-    return guest, other[guest]
+        return None
+    return a if votes[a] > votes[b] else b
+
+
+def _host(
+    reports: Sequence[ArticleMeeting],
+    guest: str | None,
+    participants: Sequence[str],
+    where: tuple[str | None, str],
+    geo: dict[str, str],
+) -> str | None:
+    """Who received the guest, among the participants (never someone only mentioned):
+    the one a receive word names ("X received Y", weighted as its clue), else one named
+    with a head-of-state title who is of the place's country (or of no known country but
+    not the guest's), else the guest's partner in the meeting's core."""
+    if guest is None:
+        return None
+    received: defaultdict[str, float] = defaultdict(float)
+    for r in reports:
+        for c in _clues_of(r):
+            if c.host is not None and c.host in participants and c.host != guest and c.guest in (guest, None):
+                received[c.host] += _weight(c, where, geo)
+    heads = {p for r in reports for p in r.heads}
+    of = _nationality_of(reports, participants)
+    country = where[1]
+
+    def head_of_state(p: str) -> int:
+        if p not in heads:
+            return 0
+        if country and of[p] == country:
+            return 2
+        return 1 if not of[p] or (not country and of[p] != of[guest]) else 0
+
+    core = set(participants[:2])
+    return max(
+        (p for p in participants if p != guest),
+        key=lambda p: (received[p], head_of_state(p), p in core, -participants.index(p)),
+        default=None,
+    )
 
 
 def combine(
@@ -763,7 +942,7 @@ def combine(
     decided = _decide(reports, where, actors)
     if decided is None:
         return None
-    participants, guest, host = decided
+    participants, guest, host, planned = decided
     best = max(reports, key=lambda r: sum(1 for p in participants if p in r.participants))
     return Meeting(
         event_id=event_id,
@@ -774,4 +953,5 @@ def combine(
         date=date,
         evidence=best.evidence,
         article_id=best.article_id,
+        planned=planned,
     )

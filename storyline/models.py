@@ -219,6 +219,7 @@ class Meeting:
     date: str | None = None
     evidence: str = ""
     article_id: str | None = None
+    planned: bool = False  # the reports speak of it only as to come ("will meet", "посетит")
 
 
 @dataclass(frozen=True, slots=True)

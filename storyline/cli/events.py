@@ -73,7 +73,8 @@ def meetings(
                 roles = f"  (guest {names.get(m.guest, m.guest)}" + (
                     f", host {names.get(m.host, m.host)})" if m.host else ")"
                 )
-            typer.echo(f"{m.date or '?':<23} {who}{', ' + m.place if m.place else ''}{roles}  [{m.event_id}]")
+            plan = "  (planned)" if m.planned else ""
+            typer.echo(f"{m.date or '?':<23} {who}{', ' + m.place if m.place else ''}{roles}{plan}  [{m.event_id}]")
 
 
 def explain(

@@ -47,7 +47,7 @@ def _meeting(store: Any, event_id: str, actors: tuple[str, ...], gold_actors: li
     m = next((m for a in actors for m in store.meetings(entity=a) if m.event_id == event_id), None)
     if m is None:
         return {"participants": [], "host": None, "guest": None, "participants_right": 0,
-                "participants_found": 0, "gold_actors": len(gold_actors)}
+                "participants_found": 0, "gold_actors": len(gold_actors), "planned": False}
     names = store.entity_names([*m.participants, *(p for p in (m.host, m.guest) if p)])
     people = [names.get(p, p) for p in m.participants]
     right = [n for n in people if any(_same_name(n, g) for g in gold_actors)]
@@ -58,6 +58,7 @@ def _meeting(store: Any, event_id: str, actors: tuple[str, ...], gold_actors: li
         "participants_right": len(right),
         "participants_found": len(people),
         "gold_actors": len(gold_actors),
+        "planned": m.planned,  # every gold event happened: a planned one is an error
     }
 
 
@@ -72,6 +73,7 @@ def _meeting_totals(cards: list[dict[str, Any]]) -> dict[str, Any]:
         "participants_precision": round(right / named, 3) if named else 0.0,
         "participants_recall": round(right / gold, 3) if gold else 0.0,
         "with_host_and_guest": sum(1 for m in found if m["host"] and m["guest"]),
+        "planned": sum(1 for m in found if m.get("planned")),
     }
 
 

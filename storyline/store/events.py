@@ -122,6 +122,11 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "events_005_meeting_planned",
+        # a meeting the reports speak of only as to come ("will meet"): Meeting.planned
+        "ALTER TABLE meetings ADD COLUMN planned INTEGER NOT NULL DEFAULT 0;",
+    ),
 ]
 
 _T = TypeVar("_T")
@@ -367,7 +372,7 @@ class EventsTables:
         for m in meetings:
             self.db.execute(
                 "INSERT OR REPLACE INTO meetings(event_id, participants, host, guest, place, date, evidence,"
-                " article_id) VALUES (?,?,?,?,?,?,?,?)",
+                " article_id, planned) VALUES (?,?,?,?,?,?,?,?,?)",
                 (
                     m.event_id,
                     json.dumps(list(m.participants)),
@@ -377,6 +382,7 @@ class EventsTables:
                     m.date,
                     m.evidence,
                     m.article_id,
+                    int(m.planned),
                 ),
             )
             self.db.execute("DELETE FROM meeting_participants WHERE event_id = ?", (m.event_id,))
@@ -664,7 +670,7 @@ class EventsTables:
 
     def meetings(self, entity: str | None = None, limit: int = 1000) -> list[Meeting]:
         """Who met whom, in date order; with ``entity``, only meetings it took part in."""
-        sql = "SELECT event_id, participants, host, guest, place, date, evidence, article_id FROM meetings"
+        sql = "SELECT event_id, participants, host, guest, place, date, evidence, article_id, planned FROM meetings"
         params: tuple[object, ...] = ()
         if entity:
             sql += " WHERE event_id IN (SELECT event_id FROM meeting_participants WHERE entity_id = ?)"
@@ -680,6 +686,7 @@ class EventsTables:
                 date=d,
                 evidence=ev,
                 article_id=a,
+                planned=bool(planned),
             )
-            for e, p, h, g, pl, d, ev, a in self.db.execute(sql, (*params, limit))
+            for e, p, h, g, pl, d, ev, a, planned in self.db.execute(sql, (*params, limit))
         ]

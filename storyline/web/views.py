@@ -219,10 +219,10 @@ class Graph:
 
 
 def met_counts(meetings: Sequence[Meeting], entity_id: str) -> Counter[str]:
-    """How often ``entity_id`` met each other participant."""
+    """How often ``entity_id`` met each other participant (a planned meeting is none yet)."""
     met: Counter[str] = Counter()
     for m in meetings:
-        if entity_id in m.participants:
+        if entity_id in m.participants and not m.planned:
             met.update(p for p in set(m.participants) if p != entity_id)
     return met
 
@@ -471,4 +471,5 @@ def meeting_row(m: Meeting, names: dict[str, str] | None = None) -> dict[str, An
         "date": m.date,
         "evidence": m.evidence,
         "article_id": m.article_id,
+        "planned": m.planned,
     }
