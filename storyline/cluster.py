@@ -98,14 +98,16 @@ class Item:
     names: Mapping[str, str] = field(default_factory=dict)  # entity id -> display name
     persons: frozenset[str] = frozenset()  # entity ids that are people
     prominence: Mapping[str, float] = field(default_factory=dict)  # entity id -> share of the article's mentions
+    where: Mapping[str, float] = field(default_factory=dict)  # place id -> meet/visit words naming it (card only)
 
     @property
     def day(self) -> int | None:
         return day_number(self.date)
 
     @classmethod
-    def of(cls, rep: Representation, article: Article) -> Item:
-        """The item for ``article`` given its representation."""
+    def of(cls, rep: Representation, article: Article, where: Mapping[str, float] | None = None) -> Item:
+        """The item for ``article`` given its representation (``where``: the places its
+        lead says it happened at, :func:`storyline.meetings.event_places`)."""
         return cls(
             id=article.id,
             vector=rep.vector,
@@ -119,6 +121,7 @@ class Item:
             names={e.id: e.name for e in article.entities},
             persons=frozenset(e.id for e in article.entities if e.type == "PER" and _in_body(e)),
             prominence=prominence(article.entities),
+            where=dict(where or {}),
         )
 
 
@@ -176,6 +179,7 @@ class EventState(msgspec.Struct):
     first_seen: str | None = None
     last_seen: str | None = None
     story_id: str | None = None
+    where: dict[str, float] = {}  # place id -> meet/visit words naming it, summed (the card's place)
 
     # -- derived ------------------------------------------------------------
     def centroid(self) -> np.ndarray:
@@ -642,6 +646,8 @@ class OnlineEventClusterer:
                 ev.persons.append(p)
         for e, share in x.prominence.items():
             ev.prominence[e] = ev.prominence.get(e, 0.0) + share
+        for p, n in x.where.items():
+            ev.where[p] = ev.where.get(p, 0.0) + n
         if x.published:
             ev.first_seen = min(ev.first_seen or x.published, x.published)
             ev.last_seen = max(ev.last_seen or x.published, x.published)
@@ -672,6 +678,8 @@ class OnlineEventClusterer:
         a.persons.extend(p for p in b.persons if p not in a.persons)
         for e, share in b.prominence.items():
             a.prominence[e] = a.prominence.get(e, 0.0) + share
+        for p, n in b.where.items():
+            a.where[p] = a.where.get(p, 0.0) + n
         seen = [s for s in (a.first_seen, b.first_seen) if s]
         a.first_seen = min(seen) if seen else None
         seen = [s for s in (a.last_seen, b.last_seen) if s]

@@ -103,15 +103,33 @@ def _city_names() -> frozenset[str]:
 
 def card(ev: EventState, reports: Sequence[meet.ArticleMeeting] = ()) -> Event:
     """The event card of a clusterer state (``reports``: the meetings its articles report,
-    whose places say where the event happened)."""
+    whose places say where the event happened).
+
+    The place: one a meet, visit or arrive word names in a lead ("met … in Sofia",
+    ``ev.where``), or a town of its country, before any other; among those a town
+    before a country, then the most named that way, then the meetings' places, then
+    the heaviest (rarest, in the lead)."""
     votes: Counter[str] = Counter()
     for r in reports:
         votes.update({p: 1.0 / (rank + 1) for rank, p in enumerate(r.places)})
     place = None
     if ev.places:
+        said = {p for p, n in ev.where.items() if n > 0 and p in ev.places}
+        countries = {meet.country_of(p) for p in said} - {""}
+
+        def elsewhere(p: str) -> bool:
+            return bool(said) and p not in said and meet.country_of(p) not in countries
+
         ranked = sorted(
             ev.places.items(),
-            key=lambda kv: (not _is_city(ev.names.get(kv[0], kv[0])), -votes.get(kv[0], 0.0), -kv[1], kv[0]),
+            key=lambda kv: (
+                elsewhere(kv[0]),
+                not _is_city(ev.names.get(kv[0], kv[0])),
+                -ev.where.get(kv[0], 0.0),
+                -votes.get(kv[0], 0.0),
+                -kv[1],
+                kv[0],
+            ),
         )
         place = ev.names.get(ranked[0][0], ranked[0][0])
     by_weight = main_actors(ev, ev.entities)
@@ -359,7 +377,7 @@ class EventClusterer:
         is learned from it, so an article that fails there leaves no trace behind."""
         for article, rep, sketch in zip(batch, reps, sketches, strict=True):
             report = meet.extract(article)
-            item = Item.of(rep, article)
+            item = Item.of(rep, article, meet.event_places(article))
             for e in article.entities:
                 self.names[e.id] = better_name(self.names.get(e.id), e.name)
             signature = np.frombuffer(sketch.signature, dtype=self.near.signature_dtype) if sketch.signature else None

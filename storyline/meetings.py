@@ -184,6 +184,15 @@ HEAD_OF_STATE: tuple[str, ...] = (
     "πρόεδρο", "προέδρο", "πρόεδρ", "αρχηγ", "βασιλι",  # el
     "cumhurbaşkan", "devlet başkan",  # tr
 )
+# prepositions of place: "met in X", "traf in X", "visit to X", "прибыл в X", "στη Σόφια"
+PLACE_PREPOSITIONS = frozenset(
+    plain(w)
+    for w in (
+        "in at to into inside im nach zu zum zur à au aux en a ad em no na naar "
+        "в во у до на във w we do v ve vo u у į uz στη στην στο στον σε στα στις στους"
+    ).split()
+)
+PLACE_WORDS = 6  # a place this many words after a trigger word at most is where it happened
 HEAD_WORDS = 8  # words before a person's mention read for a head-of-state title
 _VICE = re.compile(r"(?:vice|vize|wice|vice-|вице|віце|αντι)[\s-]*$", re.IGNORECASE)
 # nouns of buildings and venues: a "person" whose name has one as a word ("Brandt Tower",
@@ -755,6 +764,82 @@ def _ranked_places(clues: Sequence[Clue], core: set[str]) -> tuple[str, ...]:
             continue
         places.update(dict.fromkeys(c.places, 1 + c.lead + c.same_date))  # in text order: ties stay put
     return tuple(p for p, _ in places.most_common())
+
+
+# -- where it happened ------------------------------------------------------------------
+
+
+def event_places(article: Article) -> dict[str, float]:
+    """Where the reported thing happened, as the title and the lead say it: place id ->
+    how many meet, visit or arrive words name it (an event card's place prefers these to
+    the rarest place of the lead).
+
+    A place counts when it follows such a word in its clause within :data:`PLACE_WORDS`
+    words, right after a preposition of place ("met his counterpart in Sofia", "traf am
+    Dienstag in Riga", "visit to Beijing", "прибыл в Минск", "στη Σόφια") or, after a
+    visit word, as its object ("visited Minsk", "посетил Минск"); else when it stands
+    with a preposition just before the word ("в Афинах провёл переговоры"). A place in
+    a person's role words ("China's Premier Li") or in a clause about another time
+    counts not."""
+    votes: dict[str, float] = {}
+    event = date_interval(article.event_date)
+    for name, text in (("title", article.title), ("text", article.text)):
+        if not text:
+            continue
+        limit = len(text) if name == "title" else _lead_end(article)
+        triggers = [(m.start(), m.end(), m.lastgroup or "meet") for m in _pattern().finditer(text, 0, limit)]
+        if not triggers:
+            continue
+        places = sorted(
+            (m.start, m.end, e.id)
+            for e in article.entities
+            if e.type == "LOC"
+            for m in e.mentions
+            if m.field == name and m.start < limit + SENTENCE_REACH
+        )
+        if not places:
+            continue
+        people = sorted((m.start, m.end, e.id) for e in article.entities if is_person(e) for m in e.mentions
+                        if m.field == name)
+        dates = sorted((d.start, date_interval(d.value)) for d in article.dates if d.field == name)
+        f = _Field(name, text, people, [(a, pid) for a, _, pid in places], dates, limit, triggers,
+                   [p[0] for p in people], [a for a, _, _ in places], [d[0] for d in dates])
+        for trigger in triggers:
+            pid = _place_at(f, places, trigger, event)
+            if pid is not None:
+                votes[pid] = votes.get(pid, 0.0) + 1.0
+    return votes
+
+
+def _place_at(f: _Field, places: list[tuple[int, int, str]], trigger: Trigger, event: Days) -> str | None:
+    """The place a trigger word says it happened at (see :func:`event_places`), or None."""
+    start, end, kind = trigger
+    lo, hi = _sentence(f.text, start)
+    clause = next(c for c in _clauses(f, lo, hi, [trigger], event) if c.triggers)
+    if clause.far:
+        return None
+    word = _WORD.match(f.text, start)
+    after_word = word.end() if word else end
+    for a, _, pid in places:
+        if a < after_word or a >= clause.hi:
+            continue
+        gap = _WORD.findall(f.text, after_word, a)
+        if len(gap) > PLACE_WORDS:
+            break
+        if _role_place(f, a):
+            continue
+        if (gap and _folded(gap[-1]) in PLACE_PREPOSITIONS) or (kind == "visit" and len(gap) <= 2):
+            return pid
+    for a, b, pid in reversed(places):
+        if b > start or a < clause.lo:
+            continue
+        gap = _WORD.findall(f.text, b, start)
+        if len(gap) > 2:
+            break
+        before = _WORD.findall(f.text, clause.lo, a)
+        if before and _folded(before[-1]) in PLACE_PREPOSITIONS and not _role_place(f, a):
+            return pid
+    return None
 
 
 # -- one event ------------------------------------------------------------------------
