@@ -30,6 +30,18 @@ def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
     return HTMLResponse(env.get_template(template).render(path=request.url.path, **context))
 
 
+# ``?dates=all``: a time axis over every event date, not only the dense range
+DATES = Query(None, pattern=r"^all$", description="all: the time axis spans every event date")
+
+
+def _dates_link(request: Request, whole: bool) -> str:
+    """This page's address with the other choice of time axis (filters kept)."""
+    url = request.url.remove_query_params("dates")
+    if not whole:
+        url = url.include_query_params(dates="all")
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
 def _languages(store: SQLiteStore) -> list[str]:
     sql = "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL ORDER BY 1"
     return [r[0] for r in store.db.execute(sql)]
@@ -42,10 +54,12 @@ def timeline_page(
     until: str | None = Query(None, pattern=DATE),
     entity: str | None = Query(None, max_length=300),
     lang: str | None = LANG(),
+    dates: str | None = DATES,
 ) -> HTMLResponse:
     store = request_store(request)
     settings = request.app.state.settings
     entity_obj = entity_or_404(store, entity) if entity else None
+    whole = dates == "all" or bool(since or until)  # a range asked for is shown whole
     events = store.events(
         since=since or None,
         until=until or None,
@@ -55,12 +69,14 @@ def timeline_page(
     )
     story_ids = {e.story_id for e in events if e.story_id}
     stories = {s.id: s for s in (store.story(i) for i in story_ids) if s is not None}
-    layout = views.timeline(events, stories)
+    layout = views.timeline(events, stories, whole=whole)
     names = store.entity_names(a for e in events for a in e.actors)
     return _render(
         request,
         "timeline.html",
         layout=layout,
+        dates_link=_dates_link(request, dates == "all"),
+        whole=dates == "all",
         events=events,
         names=names,
         stories=stories,
@@ -108,7 +124,7 @@ def entities_page(
 
 
 @router.get("/entities/{entity_id:path}", response_class=HTMLResponse)
-def entity_page(request: Request, entity_id: str) -> HTMLResponse:
+def entity_page(request: Request, entity_id: str, dates: str | None = DATES) -> HTMLResponse:
     store = request_store(request)
     entity = entity_or_404(store, entity_id)
     settings = request.app.state.settings
@@ -124,7 +140,9 @@ def entity_page(request: Request, entity_id: str) -> HTMLResponse:
         entity=entity,
         scripts=views.variants_by_script(entity),
         events=events,
-        layout=views.timeline(events, stories, width=960, lane_height=40),
+        layout=views.timeline(events, stories, width=960, lane_height=40, whole=dates == "all"),
+        dates_link=_dates_link(request, dates == "all"),
+        whole=dates == "all",
         met=met.most_common(),
         graph=views.meeting_graph(entity.id, entity.name, met, names),
         meetings=meetings,
@@ -143,7 +161,7 @@ def storylines_page(request: Request, offset: int = Query(0, ge=0, le=100_000)) 
 
 
 @router.get("/storylines/{story_id:path}", response_class=HTMLResponse)
-def storyline_page(request: Request, story_id: str) -> HTMLResponse:
+def storyline_page(request: Request, story_id: str, dates: str | None = DATES) -> HTMLResponse:
     store = request_store(request)
     story = store.story(story_id)
     if story is None:
@@ -155,7 +173,9 @@ def storyline_page(request: Request, story_id: str) -> HTMLResponse:
         "storyline.html",
         story=story,
         events=events,
-        layout=views.timeline(events, {story.id: story}),
+        layout=views.timeline(events, {story.id: story}, whole=dates == "all"),
+        dates_link=_dates_link(request, dates == "all"),
+        whole=dates == "all",
         names=names,
     )
 

@@ -257,6 +257,7 @@ class Mark:
     x: float
     y: float
     r: float
+    shown: bool = True  # drawn on the axis (False: dated outside the range shown, or undated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,15 +277,63 @@ class Timeline:
     left: int
     start: dt.date | None
     end: dt.date | None
+    outside: int = 0  # dated events outside ``start``..``end`` (listed, not drawn)
+    first: dt.date | None = None  # the earliest and latest event dates of all
+    last: dt.date | None = None
 
 
-def timeline(events: Sequence[Event], stories: dict[str, Story], width: int = 960, lane_height: int = 44) -> Timeline:
+# the axis shows the events between these percentiles of their dates by default
+DENSE_PERCENTILES = (2.0, 98.0)
+# an end date this many days or more from the next one (and farther than the rest
+# spans) is a stray: an undated article's event placed by a year it mentions
+STRAY_GAP_DAYS = 365
+
+
+def dense_range(days: Sequence[dt.date]) -> tuple[dt.date, dt.date] | None:
+    """The range where the event dates are dense: from the 2nd to the 98th percentile
+    (nearest rank), then without strays at either end — a date farther from its
+    neighbour than :data:`STRAY_GAP_DAYS` and than the remaining dates span (an
+    undated article's event dated 1967 by a year its text names must not squeeze a
+    year of news into a corner). At most a tenth of the dates (at least one when
+    there are three or more) are left out as strays; None when there are no dates."""
+    if not days:
+        return None
+    ordered = sorted(days)
+    n = len(ordered)
+    lo = math.floor(DENSE_PERCENTILES[0] / 100 * (n - 1))
+    hi = math.ceil(DENSE_PERCENTILES[1] / 100 * (n - 1))
+    budget = max(1, n // 10) if n >= 3 else 0
+    for _ in range(budget):
+        if hi - lo < 2:
+            break
+        head = (ordered[lo + 1] - ordered[lo]).days
+        tail = (ordered[hi] - ordered[hi - 1]).days
+        if head >= tail and head >= STRAY_GAP_DAYS and head > (ordered[hi] - ordered[lo + 1]).days:
+            lo += 1
+        elif tail >= STRAY_GAP_DAYS and tail > (ordered[hi - 1] - ordered[lo]).days:
+            hi -= 1
+        else:
+            break
+    return ordered[lo], ordered[hi]
+
+
+def timeline(
+    events: Sequence[Event],
+    stories: dict[str, Story],
+    width: int = 960,
+    lane_height: int = 44,
+    *,
+    whole: bool = False,
+) -> Timeline:
     """Events laid out on a time axis, one lane per storyline (events of no storyline
-    share the last lane), dot size by article count."""
+    share the last lane), dot size by article count. The axis spans the dense range of
+    the event dates (:func:`dense_range`); events dated outside it stay in their lane's
+    list but are not drawn. ``whole``: the axis spans every date."""
     left = 190
     dated = [(e, parse_day(e.date)) for e in events]
     days = [d for _, d in dated if d]
-    start, end = (min(days), max(days)) if days else (None, None)
+    first, last = (min(days), max(days)) if days else (None, None)
+    start, end = (first, last) if whole else (dense_range(days) or (None, None))
     span = max(1, (end - start).days) if start and end else 1
     by_lane: dict[str | None, list[tuple[Event, dt.date | None]]] = defaultdict(list)
     for e, d in dated:
@@ -299,8 +348,9 @@ def timeline(events: Sequence[Event], stories: dict[str, Story], width: int = 96
         y = 30 + i * lane_height + lane_height / 2
         marks = []
         for e, d in by_lane[key]:
-            x = left + (plot * (d - start).days / span if d and start else 0)
-            marks.append(Mark(e, round(x, 1), y, round(4 + 2.5 * math.log1p(len(e.articles)), 1)))
+            shown = d is not None and start is not None and end is not None and start <= d <= end
+            x = left + (plot * (d - start).days / span if d and start and shown else 0)
+            marks.append(Mark(e, round(x, 1), y, round(4 + 2.5 * math.log1p(len(e.articles)), 1), shown))
         story = stories.get(key) if key else None
         label = story.title if story else "other events"
         lanes.append(Lane(story, label, y, tuple(marks)))
@@ -311,7 +361,8 @@ def timeline(events: Sequence[Event], stories: dict[str, Story], width: int = 96
             day = start + dt.timedelta(days=k)
             ticks.append((round(left + plot * k / span, 1), day.isoformat()))
     height = 40 + lane_height * max(1, len(lanes))
-    return Timeline(tuple(lanes), tuple(ticks), width, height, left, start, end)
+    outside = sum(1 for d in days if start is not None and end is not None and not start <= d <= end)
+    return Timeline(tuple(lanes), tuple(ticks), width, height, left, start, end, outside, first, last)
 
 
 # -- coverage ---------------------------------------------------------------------------
