@@ -36,6 +36,23 @@ Host and guest, from three kinds of evidence, each general across languages:
   place's country from the gazetteer. When exactly one of the two is of the place's
   country, they are the host.
 
+The host is then chosen among the participants (never someone only mentioned): the one a
+receive word names, else one named with a head-of-state title ("President", "Staatschef",
+"глава государства"; :data:`HEAD_OF_STATE`) of the place's country, else the guest's
+partner in the core: a state visit's host is the head of state who receives the guest,
+not a premier the guest also met.
+
+A meeting the text speaks of only as to come ("will visit", "is expected to meet", "plant
+… zu besuchen", "посетит"; :data:`PLAN_STEMS`) is kept and marked ``planned``: the
+announcement is news too, but nobody has met yet (one report that it happened is enough).
+A plan with a date ("next week") is already left out: its clause is of another time.
+
+A "person" whose name has a building word ("Trump Tower", "Дворец …"; :data:`VENUE_WORDS`)
+is a place named after someone: never a participant (:func:`is_person`).
+
+:func:`event_places` reads, for every article, the place a meet, visit or arrive word
+names in the title or lead ("met … in Sofia"): where the event happened, for its card.
+
 Trigger lists are word stems (matched at a word start, case-insensitively) for the
 languages the project reads; they are general vocabulary, not fitted to any document.
 """
