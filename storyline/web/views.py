@@ -282,39 +282,37 @@ class Timeline:
     last: dt.date | None = None
 
 
-# the axis shows the events between these percentiles of their dates by default
+# the axis shows the events between these percentiles of their dates by default …
 DENSE_PERCENTILES = (2.0, 98.0)
-# an end date this many days or more from the next one (and farther than the rest
-# spans) is a stray: an undated article's event placed by a year it mentions
-STRAY_GAP_DAYS = 365
+# … and inside Tukey's fences: at most this many interquartile ranges beyond the quartiles,
+# and never nearer than STRAY_MIN_DAYS to them (news of one week has no stray a month on)
+FENCE_IQR = 1.5
+STRAY_MIN_DAYS = 90
 
 
 def dense_range(days: Sequence[dt.date]) -> tuple[dt.date, dt.date] | None:
-    """The range where the event dates are dense: from the 2nd to the 98th percentile
-    (nearest rank), then without strays at either end — a date farther from its
-    neighbour than :data:`STRAY_GAP_DAYS` and than the remaining dates span (an
-    undated article's event dated 1967 by a year its text names must not squeeze a
-    year of news into a corner). At most a tenth of the dates (at least one when
-    there are three or more) are left out as strays; None when there are no dates."""
+    """The range where the event dates are dense: the 2nd to the 98th percentile
+    (nearest rank), without the dates beyond Tukey's fences (1.5 interquartile ranges
+    past the quartiles). An undated article's event is dated by a year its text names
+    (1967, 1884): such strays must not squeeze a year of news into a corner of the axis,
+    while news spread evenly over years keeps all of it. None when there are no dates."""
     if not days:
         return None
     ordered = sorted(days)
     n = len(ordered)
+    ords = [d.toordinal() for d in ordered]
+
+    def quantile(q: float) -> float:
+        pos = q * (n - 1)
+        i = math.floor(pos)
+        return ords[i] + (ords[min(i + 1, n - 1)] - ords[i]) * (pos - i)
+
+    q1, q3 = quantile(0.25), quantile(0.75)
+    reach = max(FENCE_IQR * (q3 - q1), STRAY_MIN_DAYS)
     lo = math.floor(DENSE_PERCENTILES[0] / 100 * (n - 1))
     hi = math.ceil(DENSE_PERCENTILES[1] / 100 * (n - 1))
-    budget = max(1, n // 10) if n >= 3 else 0
-    for _ in range(budget):
-        if hi - lo < 2:
-            break
-        head = (ordered[lo + 1] - ordered[lo]).days
-        tail = (ordered[hi] - ordered[hi - 1]).days
-        if head >= tail and head >= STRAY_GAP_DAYS and head > (ordered[hi] - ordered[lo + 1]).days:
-            lo += 1
-        elif tail >= STRAY_GAP_DAYS and tail > (ordered[hi - 1] - ordered[lo]).days:
-            hi -= 1
-        else:
-            break
-    return ordered[lo], ordered[hi]
+    kept = [d for d, o in zip(ordered[lo : hi + 1], ords[lo : hi + 1], strict=True) if q1 - reach <= o <= q3 + reach]
+    return (kept[0], kept[-1]) if kept else (ordered[lo], ordered[hi])
 
 
 def timeline(

@@ -29,6 +29,15 @@ def test_a_stray_date_far_before_the_news_is_left_out() -> None:
     assert dense_range([*news, D(2091, 1, 1)]) == (news[0], news[-1])
 
 
+def test_many_strays_scattered_over_a_century() -> None:
+    strays = [D(1884, 4, 1), D(1928, 5, 1), D(1942, 6, 1), D(1967, 4, 1), D(2001, 9, 1), D(2020, 1, 8), D(2020, 11, 1)]
+    news = _days(D(2011, 1, 20), 18, 19)  # one year of news
+    later = [D(2012, 6, 30), D(2013, 7, 29), D(2014, 2, 18), D(2015, 9, 10), D(2015, 9, 10)]
+    lo, hi = dense_range([*strays, *news, *later]) or (None, None)
+    assert lo == news[0]
+    assert hi is not None and hi.year < 2020
+
+
 def test_percentiles_cut_the_ends_of_a_long_list() -> None:
     news = _days(D(2024, 1, 1), 200, 1)
     lo, hi = dense_range(news) or (None, None)
