@@ -105,16 +105,17 @@ def card(ev: EventState, reports: Sequence[meet.ArticleMeeting] = ()) -> Event:
     """The event card of a clusterer state (``reports``: the meetings its articles report,
     whose places say where the event happened).
 
-    The place: one a meet, visit or arrive word names in a lead ("met … in Sofia",
-    ``ev.where``), or a town of its country, before any other; among those a town
-    before a country, then the most named that way, then the meetings' places, then
-    the heaviest (rarest, in the lead)."""
+    The place: one a meet, visit or arrive word names in the lead of at least a tenth
+    of its articles ("met … in Sofia", ``ev.where``; one report of a big event says
+    little), or a town of its country, before any other; among those a town before a
+    country, then the most named that way, then the meetings' places, then the
+    heaviest (rarest, in the lead)."""
     votes: Counter[str] = Counter()
     for r in reports:
         votes.update({p: 1.0 / (rank + 1) for rank, p in enumerate(r.places)})
     place = None
     if ev.places:
-        said = {p for p, n in ev.where.items() if n > 0 and p in ev.places}
+        said = {p for p, n in ev.where.items() if n >= max(1.0, ev.n / 10) and p in ev.places}
         countries = {meet.country_of(p) for p in said} - {""}
 
         def elsewhere(p: str) -> bool:
@@ -125,7 +126,7 @@ def card(ev: EventState, reports: Sequence[meet.ArticleMeeting] = ()) -> Event:
             key=lambda kv: (
                 elsewhere(kv[0]),
                 not _is_city(ev.names.get(kv[0], kv[0])),
-                -ev.where.get(kv[0], 0.0),
+                -ev.where[kv[0]] if kv[0] in said else 0.0,
                 -votes.get(kv[0], 0.0),
                 -kv[1],
                 kv[0],

@@ -144,6 +144,9 @@ RECEIVE_STEMS: dict[str, tuple[str, ...]] = {
     "el": ("υποδέχ", "δεκτός", "δεκτή"),
     "tr": ("kabul etti",),
 }
+# words that start like a trigger word but are none: Bulgarian "срещу" (against), Russian
+# and Ukrainian "встречный" / "зустрічний" (counter-: "встречные санкции")
+FALSE_TRIGGERS: tuple[str, ...] = ("срещу", "встречн", "зустрічн")
 # words that make a clause recall an earlier meeting ("their previous talks", "last met")
 RECALL_STEMS: tuple[str, ...] = (
     "previous", "earlier", "last met",  # en ("former" is a title: "former Chancellor X met Y")
@@ -173,19 +176,22 @@ PLAN_STEMS: tuple[str, ...] = (
     "wird ", "werden ", "will ", "wollen ", "soll ", "sollen ", "plant ", "planen ", "geplant", "erwartet",
     "beabsichtig", "bevorstehend", "vorgesehen",  # de
     "va ", "vont ", "doit ", "devrait ", "prévu", "rencontrera", "visitera", "se rendra",  # fr
-    "va a ", "visitará", "se reunirá", "viajará", "previsto", "prevé",  # es
+    "va a ", "visitará ", "se reunirá ", "viajará ", "previsto", "prevé ",  # es
     "incontrerà", "visiterà", "previst",  # it
     "посетит ", "посетят ", "встретится", "встретятся", "прибудет", "прибудут", "проведет", "проведут",
     "будет ", "будут ", "планиру", "намерен", "ожидается", "предстоящ", "собирается",  # ru
-    "відвідає", "зустрінеться", "прибуде", "проведе ", "буде ", "будуть ", "планує", "очікується",  # uk
+    "відвідає", "зустрінеться", "прибуде ", "буде ", "будуть ", "планує", "очікується",  # uk
     "ще ", "предстои", "планира", "очаква",  # bg
     "odwiedzi ", "spotka ", "przyjedzie", "będzie ", "będą ", "planuje", "ma się ", "mają się ",  # pl
-    "navštíví", "setká ", "přijede", "bude ", "budou ", "plánuje",  # cs
+    "navštíví ", "navštívi ", "setká ", "stretne ", "přijede ", "príde ", "bude ", "budou ", "plánuje",  # cs sk
+    "bo ", "bodo ", "bosta ", "namerava", "načrtuj",  # sl ("bo" only in Slovene: PLAN_ONLY_IN)
+    "će ", "ће ", "planira",  # hr sr
     "tiksies", "tiksieties", "apmeklēs", "ieradīsies", "dosies", "plāno", "paredzēt", "gaidām",  # lv
     "susitiks", "lankysis", "atvyks", "planuoja",  # lt
     "θα ", "αναμένεται", "προγραμματ", "σχεδιάζ",  # el
     "edecek", "görüşecek", "planlan",  # tr
 )
+PLAN_ONLY_IN = {"bo": "sl"}  # a plan word in this language only (Polish "bo" is "because")
 PLAN_WORDS = 6  # a plan word counts this many words before the trigger (in its clause) at most
 # head-of-state titles: a state visit's host is the head of the country the guest visits
 HEAD_OF_STATE: tuple[str, ...] = (
@@ -201,14 +207,37 @@ HEAD_OF_STATE: tuple[str, ...] = (
     "πρόεδρο", "προέδρο", "πρόεδρ", "αρχηγ", "βασιλι",  # el
     "cumhurbaşkan", "devlet başkan",  # tr
 )
-# prepositions of place: "met in X", "traf in X", "visit to X", "прибыл в X", "στη Σόφια"
-PLACE_PREPOSITIONS = frozenset(
-    plain(w)
-    for w in (
-        "in at to into inside im nach zu zum zur à au aux en a ad em no na naar "
-        "в во у до на във w we do v ve vo u у į uz στη στην στο στον σε στα στις στους"
-    ).split()
-)
+# prepositions of place by language: "met in X", "traf in X", "visit to X", "прибыл в X",
+# "στη Σόφια" (not "на": in Bulgarian it also means "of", "секретар на Обединеното
+# Кралство"; by language, as "in" is "and" in Slovene); a language not listed: all of them
+PLACE_PREPOSITIONS: dict[str, frozenset[str]] = {
+    lang: frozenset(plain(w) for w in words.split())
+    for lang, words in {
+        "en": "in at to into inside",
+        "de": "in im nach zu zum zur",
+        "fr": "à au aux en",
+        "es": "en a",
+        "it": "a in ad",
+        "pt": "em no na a",
+        "nl": "in naar",
+        "ru": "в во",
+        "uk": "в у до",
+        "be": "у ў да",
+        "bg": "в във до",
+        "pl": "w we do",
+        "cs": "v ve do",
+        "sk": "v vo do",
+        "sl": "v",
+        "hr": "u",
+        "sr": "u у",
+        "bs": "u",
+        "lv": "uz",
+        "lt": "į",
+        "el": "στη στην στο στον σε στα στις στους",
+    }.items()
+}
+_ANY_PREPOSITION: frozenset[str] = frozenset().union(*PLACE_PREPOSITIONS.values())
+_FALSE_FOLDED = tuple(plain(w) for w in FALSE_TRIGGERS)
 PLACE_WORDS = 6  # a place this many words after a trigger word at most is where it happened
 HEAD_WORDS = 8  # words before a person's mention read for a head-of-state title
 _VICE = re.compile(r"(?:vice|vize|wice|vice-|вице|віце|αντι)[\s-]*$", re.IGNORECASE)
@@ -390,6 +419,7 @@ class _Field:
     people_starts: list[int]  # the starts of ``people``, ``places`` and ``dates`` (for bisect)
     place_starts: list[int]
     date_starts: list[int]
+    language: str = ""  # the article's (plan words of one language only: :data:`PLAN_ONLY_IN`)
 
 
 def _fields(article: Article) -> list[_Field]:
@@ -398,7 +428,7 @@ def _fields(article: Article) -> list[_Field]:
     out = []
     lead_end = -1
     for name, text in (("title", article.title), ("text", article.text)):
-        triggers = [(m.start(), m.end(), m.lastgroup or "meet") for m in _pattern().finditer(text)] if text else []
+        triggers = _triggers(text, len(text)) if text else []
         if not triggers:
             continue
         if name == "text":
@@ -420,8 +450,21 @@ def _fields(article: Article) -> list[_Field]:
                 [p[0] for p in people],
                 [p[0] for p in places],
                 [d[0] for d in dates],
+                article.language or "",
             )
         )
+    return out
+
+
+def _triggers(text: str, end: int) -> list[Trigger]:
+    """The trigger words of ``text[:end]``, without words that only start like one
+    (:data:`FALSE_TRIGGERS`)."""
+    out = []
+    for m in _pattern().finditer(text, 0, end):
+        word = _WORD.match(text, m.start())
+        if word is not None and plain(word.group()).startswith(_FALSE_FOLDED):
+            continue
+        out.append((m.start(), m.end(), m.lastgroup or "meet"))
     return out
 
 
@@ -588,7 +631,8 @@ def _planned(f: _Field, clauses: list[_Clause], clause: _Clause, trigger: Trigge
     end = word_end.end() if word_end else trigger[1]
     window = plain(f.text[clause.lo : end])
     for m in _plan().finditer(window):
-        if len(_WORD.findall(window, m.start())) - 1 <= PLAN_WORDS:
+        only = PLAN_ONLY_IN.get(m.group().strip())
+        if (only is None or only == f.language) and len(_WORD.findall(window, m.start())) - 1 <= PLAN_WORDS:
             return True
     i = clauses.index(clause)
     if i == 0:
@@ -791,20 +835,22 @@ def event_places(article: Article) -> dict[str, float]:
     how many meet, visit or arrive words name it (an event card's place prefers these to
     the rarest place of the lead).
 
-    A place counts when it follows such a word in its clause within :data:`PLACE_WORDS`
+    A place counts (when the gazetteer puts it in a country: a town or a country, not
+    "Europe" nor a venue) when it follows such a word in its clause within :data:`PLACE_WORDS`
     words, right after a preposition of place ("met his counterpart in Sofia", "traf am
     Dienstag in Riga", "visit to Beijing", "прибыл в Минск", "στη Σόφια") or, after a
     visit word, as its object ("visited Minsk", "посетил Минск"); else when it stands
     with a preposition just before the word ("в Афинах провёл переговоры"). A place in
-    a person's role words ("China's Premier Li") or in a clause about another time
-    counts not."""
+    a person's role words ("China's Premier Li"), in a clause about another time or
+    after a planned visit ("ще посети Швеция") counts not."""
     votes: dict[str, float] = {}
     event = date_interval(article.event_date)
+    prepositions = PLACE_PREPOSITIONS.get(article.language or "", _ANY_PREPOSITION)
     for name, text in (("title", article.title), ("text", article.text)):
         if not text:
             continue
         limit = len(text) if name == "title" else _lead_end(article)
-        triggers = [(m.start(), m.end(), m.lastgroup or "meet") for m in _pattern().finditer(text, 0, limit)]
+        triggers = _triggers(text, limit)
         if not triggers:
             continue
         places = sorted(
@@ -820,20 +866,23 @@ def event_places(article: Article) -> dict[str, float]:
                         if m.field == name)
         dates = sorted((d.start, date_interval(d.value)) for d in article.dates if d.field == name)
         f = _Field(name, text, people, [(a, pid) for a, _, pid in places], dates, limit, triggers,
-                   [p[0] for p in people], [a for a, _, _ in places], [d[0] for d in dates])
+                   [p[0] for p in people], [a for a, _, _ in places], [d[0] for d in dates], article.language or "")
         for trigger in triggers:
-            pid = _place_at(f, places, trigger, event)
-            if pid is not None:
+            pid = _place_at(f, places, trigger, event, prepositions)
+            if pid is not None and country_of(pid):  # a town or a country, not "Europe" or a venue
                 votes[pid] = votes.get(pid, 0.0) + 1.0
     return votes
 
 
-def _place_at(f: _Field, places: list[tuple[int, int, str]], trigger: Trigger, event: Days) -> str | None:
+def _place_at(
+    f: _Field, places: list[tuple[int, int, str]], trigger: Trigger, event: Days, prepositions: frozenset[str]
+) -> str | None:
     """The place a trigger word says it happened at (see :func:`event_places`), or None."""
     start, end, kind = trigger
     lo, hi = _sentence(f.text, start)
-    clause = next(c for c in _clauses(f, lo, hi, [trigger], event) if c.triggers)
-    if clause.far:
+    clauses = _clauses(f, lo, hi, [trigger], event)
+    clause = next(c for c in clauses if c.triggers)
+    if clause.far or _planned(f, clauses, clause, trigger):  # "will visit Sweden": not where it happened
         return None
     word = _WORD.match(f.text, start)
     after_word = word.end() if word else end
@@ -845,7 +894,7 @@ def _place_at(f: _Field, places: list[tuple[int, int, str]], trigger: Trigger, e
             break
         if _role_place(f, a):
             continue
-        if (gap and _folded(gap[-1]) in PLACE_PREPOSITIONS) or (kind == "visit" and len(gap) <= 2):
+        if (gap and _folded(gap[-1]) in prepositions) or (kind == "visit" and len(gap) <= 2):
             return pid
     for a, b, pid in reversed(places):
         if b > start or a < clause.lo:
@@ -854,7 +903,7 @@ def _place_at(f: _Field, places: list[tuple[int, int, str]], trigger: Trigger, e
         if len(gap) > 2:
             break
         before = _WORD.findall(f.text, clause.lo, a)
-        if before and _folded(before[-1]) in PLACE_PREPOSITIONS and not _role_place(f, a):
+        if before and _folded(before[-1]) in prepositions and not _role_place(f, a):
             return pid
     return None
 

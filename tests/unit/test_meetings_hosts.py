@@ -102,6 +102,17 @@ def test_a_vice_president_is_no_head_of_state() -> None:
          {"nowak": "Nowak", "kowalski": "Kowalskim"}, False),
         ("Ο πρόεδρος Παππάς θα συναντηθεί με τον πρωθυπουργό Νικολάου στην Αθήνα.", "el",
          {"pappas": "Παππάς", "nik": "Νικολάου"}, True),
+        ("Premier Novak se bo v sredo srečal s predsednikom Kovačem.", "sl",
+         {"novak": "Novak", "kovac": "Kovačem"}, True),
+        ("Premier Nowak był zły, bo spotkał się z burmistrzem Kowalskim.", "pl",
+         {"nowak": "Nowak", "kowalski": "Kowalskim"}, False),  # Polish "bo": because
+        # past forms that share a stem with a future one
+        ("Prezident Novák navštívil Trnavu a stretol sa s primátorom Kováčom.", "sk",
+         {"novak": "Novák", "kovac": "Kováčom"}, False),
+        ("Prezident Novák navštívi Trnavu a stretne sa s primátorom Kováčom.", "sk",
+         {"novak": "Novák", "kovac": "Kováčom"}, True),
+        ("Премиерът Петров проведе среща с министъра Иванов.", "bg", {"petrov": "Петров", "ivanov": "Иванов"}, False),
+        ("Премиерът Петров ще се срещне с министъра Иванов.", "bg", {"petrov": "Петров", "ivanov": "Иванов"}, True),
     ],
 )
 def test_a_planned_meeting_is_marked(text: str, lang: str, people: dict[str, str], planned: bool) -> None:
@@ -120,6 +131,11 @@ def test_one_report_that_it_happened_outweighs_the_plans() -> None:
     assert before is not None and after is not None
     meeting = combine("ev", [before, after], None, None)
     assert meeting is not None and meeting.planned is False
+
+
+def test_a_word_that_only_starts_like_a_meeting_word() -> None:
+    text = "Премиерът Петров говори срещу министъра Иванов."  # "срещу": against
+    assert extract(article(text, "bg", {"petrov": "Петров", "ivanov": "Иванов"})) is None
 
 
 def test_a_plan_in_another_clause_does_not_make_the_meeting_planned() -> None:

@@ -48,6 +48,14 @@ def test_the_place_after_a_meet_or_visit_word(text: str, lang: str, places: dict
         # no meet or visit word
         ("Die Straße zwischen Plovdiv und Varna wurde am Montag eröffnet.", "de",
          {PLOVDIV: "Plovdiv", VARNA: "Varna"}),
+        # a planned visit is not where this happened; "на" is also Bulgarian "of"; "срещу": against
+        ("Премиерът ще посети Варна, а министърът Пловдив.", "bg", {VARNA: "Варна", PLOVDIV: "Пловдив"}),
+        ("По време на разговора със секретаря на България стана ясно.", "bg", {BG: "България"}),
+        ("Премиерът говори срещу войната в Румъния.", "bg", {RO: "Румъния"}),
+        # a continent is no place an event card can name
+        ("Ministers met in Europe on Monday.", "en", {"LOC:europe": "Europe"}),
+        # Slovene future: "se bo srečal"
+        ("Premier se bo v sredo v Sofiji srečal s predsednikom.", "sl", {SOFIA: "Sofiji"}),
     ],
 )
 def test_no_place_said(text: str, lang: str, places: dict[str, str]) -> None:
@@ -68,3 +76,20 @@ def test_the_card_takes_the_place_named_at_the_meeting_word() -> None:
     assert card(_state({BG: 2.0, VARNA: 1.0}, {BG: 1.0})).place == "Varna"
     # … but not a town of another country, when the country is where it happened
     assert card(_state({RO: 2.0, VARNA: 3.0}, {RO: 1.0})).place == "Romania"
+
+
+def test_one_report_of_a_big_event_does_not_move_its_place() -> None:
+    big = _state({SOFIA: 1.0, PLOVDIV: 30.0}, {SOFIA: 1.0})
+    big.n = 40
+    assert card(big).place == "Plovdiv"
+    big.where[SOFIA] = 4.0  # a tenth of its articles say so
+    assert card(big).place == "Sofia"
+
+
+def test_prepositions_are_read_in_the_article_language() -> None:
+    # Slovene "in" is "and": Bulgaria is not where they met
+    text = "Pred začetkom srečanja sta premierja omenila Bolgarijo in Romunijo."
+    found = event_places(article(text, "sl", {}, {BG: "Bolgarijo", RO: "Romunijo"}))
+    assert found == {}
+    text = "Premierja sta se srečala v Sofiji."
+    assert event_places(article(text, "sl", {}, {SOFIA: "Sofiji"})) == {SOFIA: 1.0}
