@@ -56,6 +56,9 @@ _TYPES: set[str] = {"PER", "LOC", "ORG", "MISC"}
 # letters case endings are made of, once folded (Białorusi, Krievijas, Trumpem)
 _ENDING_LETTERS = frozenset("aeiousmh")
 _NOMINATIVE_ENDINGS = ("a", "o", "e", "s")  # what a case ending replaces in a place's name
+# what a case ending replaces in a place's name spelt plainly (Gazetteer._plain_stem): also
+# the "i" of "Soči", "y" of "Praha"'s plural-looking kin, and the "ia" of "Walia" ("Walii")
+_PLAIN_ENDINGS = ("", "a", "o", "e", "s", "i", "y", "u", "ia")
 # A spelling as written matches a name of another script only from this many folded letters
 # (shorter ones meet by accident: "Мей" and the Latin "Mei" of a Chinese city), and only a
 # name in a cased script: a romanised Bengali or Arabic name is a guess ("Франс" ~ ফ্রান্স)
@@ -260,24 +263,28 @@ class Gazetteer:
         # under its own name beats another's alias, then the largest wins: "Kanady" is
         # Kanad-a less its ending, not an alias "Kannad" of Cannes plus "y"; "Bernie" is Bern
         loose: tuple[GazetteerEntry, str] | None = None
-        rank: tuple[bool, bool, int] = (False, False, -1)
+        rank: tuple[bool, int, bool, int] = (False, -1, False, -1)
         for cut in (1, 2, 3):
             if len(last) - cut < 4 or last[-cut] not in _ENDING_LETTERS:
                 break
             hit = self.by_fold.get(folded[:-cut])
-            if hit is not None and self._in_script(hit, folded[:-cut], script):
-                if (mine := _rank(hit, folded[:-cut])) > rank:
+            reading = folded[:-cut]
+            if hit is not None and self._in_script(hit, reading, script) and self._plain_stem(tokens, hit, script):
+                if (mine := _rank(hit, reading, len(folded) - cut)) > rank:
                     loose, rank = (hit, "cut"), mine
         for cut in (1, 2):
-            # the case ending replaces the nominative's (Москве = Москв-а, Warszawie = Warszaw-a)
-            if len(last) - cut < 4 or last[-cut] not in _ENDING_LETTERS:
+            # the case ending replaces the nominative's (Москве = Москв-а, Warszawie = Warszaw-a;
+            # "-ii" folds to one "i": Walii = Wal-ia, Венеции = Венец-ия)
+            if len(last) - cut < (3 if cut == 1 and last.endswith("i") else 4) or last[-cut] not in _ENDING_LETTERS:
                 break
-            for ending in _NOMINATIVE_ENDINGS:
+            short = len(last) - cut < 4  # only "-ii" for "-ia" reads a stem of three letters
+            for ending in ("ia",) if short else _NOMINATIVE_ENDINGS if cut == 2 else (*_NOMINATIVE_ENDINGS, "ia"):
                 if cut == 1 and ending == last[-1]:
                     continue  # the spelling as written, looked up above
-                hit = self.by_fold.get(folded[:-cut] + ending)
-                if hit is not None and self._in_script(hit, folded[:-cut] + ending, script):
-                    if (mine := _rank(hit, folded[:-cut] + ending)) > rank:
+                reading = folded[:-cut] + ending
+                hit = self.by_fold.get(reading)
+                if hit is not None and self._in_script(hit, reading, script) and self._plain_stem(tokens, hit, script):
+                    if (mine := _rank(hit, reading, len(folded) - cut)) > rank:
                         loose, rank = (hit, "swap"), mine
         if loose is not None:
             return loose
@@ -289,13 +296,39 @@ class Gazetteer:
             return None  # a bare three-letter word is no stem of a longer name ("Air" ~ Airija, "Нью" ~ Niue)
         if hit.priority < 10**9 and self.main_keys.get(key) is not hit:
             return None  # towns match loosely only under their main name (Sočos ~ Sochi), not any alias
+        if not self._plain_stem(tokens, hit, script):
+            return None
         return hit, "key"
 
+    def _plain_stem(self, tokens: tuple[str, ...] | list[str], hit: GazetteerEntry, script: int) -> bool:
+        """May a Latin spelling read loosely as a town or region? Only when, spelt plainly
+        (:func:`~storyline.entities.normalize.plain_key`), it is a name of a town or region
+        of the same place less up to three letters of ending, or with a vowel or "s" in their place.
 
-def _rank(entry: GazetteerEntry, folded: str) -> tuple[bool, bool, int]:
-    """How sure a loose reading of a word as ``entry`` (under its spelling ``folded``) is:
-    a country or region first, then an entry under its own name, then the larger."""
-    return entry.priority >= 10**9, fold_key(split_name(entry.name)) == folded, entry.priority
+        The folding that makes "Xinyang" and "Xinjiang" one key ("ksiniang") is for
+        transliterations between scripts; within Latin letters a case form keeps its
+        nominative's stem as written ("Warszawie" ~ Warszawa, "Sočos" ~ Soči).
+        """
+        if script != LATIN or hit.priority >= 10**9 or not self.plains:
+            return True
+        word = plain_key(tokens)
+        for cut in range(0, 4):
+            stem = word[: len(word) - cut]
+            if len(stem) < 3:
+                break
+            for ending in _PLAIN_ENDINGS:
+                name = stem + ending
+                if name in self.plains and self.by_fold.get(fold_key(name.split(" "))) is hit:
+                    return True
+        return False
+
+
+def _rank(entry: GazetteerEntry, folded: str, kept: int) -> tuple[bool, int, bool, int]:
+    """How sure a loose reading of a word as ``entry`` (under its spelling ``folded``,
+    keeping ``kept`` letters of the word) is: a country first, then the reading that keeps
+    more of the word ("Венеции" is Венеци-я, Venice, before Венет-о, Veneto), then an entry
+    under its own name, then the larger."""
+    return entry.priority >= 10**9, kept, fold_key(split_name(entry.name)) == folded, entry.priority
 
 
 @lru_cache(maxsize=1)
@@ -579,11 +612,27 @@ class KnowledgeBase:
         return out
 
 
-def canonical_name(entity: KBEntity) -> str:
-    """Prefer an English variant, then the commonest Latin-script one, then the commonest."""
+_NAME_PARTS = re.compile(r"[\s\u00a0\-‐–]+")
 
-    def rank(v: VariantStat) -> tuple[int, int, int, int]:
-        return (v.language == "en", v.script == "Latin", len(v.key.split()), v.count)
+
+def canonical_name(entity: KBEntity) -> str:
+    """Prefer an English variant, then a Latin-script one, then the fullest (most
+    capitalised words, hyphenated parts counted apart), then the commonest.
+
+    Words are counted with the hyphenated parts apart, so that "Jean-Claude Juncker" and a
+    case form split otherwise ("Jeanem Claudem Junckerem") are equally full; a case ending
+    after a hyphen ("Brexit-ю") or a number ("Ryanair 2") is no word of the name. The form
+    the press writes most often, the base form, wins by its count (summed over the
+    languages that spell it alike: a nominative is shared, a case form is not).
+    """
+
+    written: dict[str, int] = defaultdict(int)  # a spelling's mentions in every language
+    for v in entity.variants.values():
+        written[v.text] += v.count
+
+    def rank(v: VariantStat) -> tuple[int, int, int, int, int]:
+        words = sum(1 for p in _NAME_PARTS.split(v.text) if p[:1].isupper())
+        return (v.language == "en", v.script == "Latin", words, written[v.text], v.count)
 
     best = max(entity.variants.values(), key=rank, default=None)
     return best.text if best is not None else entity.name

@@ -38,8 +38,10 @@ from storyline.entities.knowledge import (
     KBEntity,
     KnowledgeBase,
     base_gazetteer,
+    cues_for,
     slug,
 )
+from storyline.entities.lexicon import common_word
 from storyline.entities.normalize import (
     CASED_SCRIPTS,
     coarse_name,
@@ -105,6 +107,9 @@ class Local:
     mentions: list[Mention] = field(default_factory=list)
     gazetteer: GazetteerEntry | None = None
     inflected: list[Mention] = field(default_factory=list)  # joined as case forms of another mention
+    # a lone organisation word of the language ("Rady", "Комісія", "Совет"): the short form
+    # of an organisation's name, never a name of its own (see :func:`generic_word`)
+    generic: bool = False
 
     @property
     def fullest(self) -> Mention:
@@ -115,6 +120,8 @@ class Local:
     def type(self) -> EntityType:
         if self.gazetteer is not None:
             return self.gazetteer.type
+        if self.generic:
+            return "ORG"
         if any(m.person_cue for m in self.mentions):
             return "PER"
         counts = Counter(m.type for m in self.mentions if m.type != "MISC")
@@ -130,6 +137,22 @@ def _compatible_word(a: EntityType, b: EntityType) -> bool:
     ("head of Ryanair", "šéf Ryanairu") often types an organisation as a person, so the
     same word is not split over PER and ORG (places stay apart: the gazetteer knows them)."""
     return _compatible(a, b) or {a, b} == {"PER", "ORG"}
+
+
+def generic_word(m: Mention, lang: str | None) -> bool:
+    """Is ``m`` one capitalised organisation word that is a common noun of ``lang``?
+
+    "Rady" (of the Council), "Комісія", "Совет": the press shortens "Rada Europejska" or
+    "Совет Федерации" to its head noun once the full name is known. Such a word names the
+    organisation the text (or the news before it) means by it, so it may only join an
+    organisation, never a person's name ending or starting with it ("Комісії Рада"), and
+    it is no entity of its own. A name that merely starts like an organisation word
+    ("Radek") is no common word and stays a name.
+    """
+    if len(m.tokens) != 1 or m.gazetteer is not None:
+        return False
+    word = m.tokens[0]
+    return not word.isupper() and common_word(word, lang) and cues_for(lang).org.match(word)
 
 
 def _position(m: Mention) -> tuple[int, int]:
@@ -151,6 +174,12 @@ def group_mentions(mentions: list[Mention], lang: str | None = None) -> list[Loc
     # names of several words, with the first and last word of their fullest form (a lone
     # word only ever joins them, so these stay what they are for the whole loop)
     longer = [(loc, _ends(loc.fullest.key)) for loc in by_key.values() if loc.type != "LOC"]
+    # organisations of the gazetteer named in full here: what a lone organisation word may mean
+    named_orgs = [
+        (loc, {w for x in loc.mentions if len(x.tokens) > 1 for w in _ends(x.key)})
+        for loc in by_gaz.values()
+        if loc.type == "ORG"
+    ]
     # a town or region named like a person of this article is that person ("Мей" after "Тереза Мей")
     for ident, loc in list(by_gaz.items()):
         entry = loc.gazetteer
@@ -163,7 +192,14 @@ def group_mentions(mentions: list[Mention], lang: str | None = None) -> list[Loc
         if m.key in by_key:
             by_key[m.key].mentions.append(m)
             continue
-        owners = [loc for loc, ends in longer if m.key in ends]
+        generic = generic_word(m, lang)
+        if generic:
+            # an organisation the gazetteer knows, named in full here, before any other
+            owners = [loc for loc, ends in named_orgs if m.key in ends] or [
+                loc for loc, ends in longer if m.key in ends and loc.type == "ORG"
+            ]
+        else:
+            owners = [loc for loc, ends in longer if m.key in ends]
         if not owners and m.text.isupper() and len(m.text) >= 2:
             owners = [loc for loc, _ in longer if _initials(loc.fullest.tokens) == m.text.split("-")[0].upper()]
         if owners:
@@ -177,7 +213,7 @@ def group_mentions(mentions: list[Mention], lang: str | None = None) -> list[Loc
             else:
                 max(owners, key=lambda loc: len(loc.mentions)).mentions.append(m)
             continue
-        by_key.setdefault(m.key, Local()).mentions.append(m)
+        by_key.setdefault(m.key, Local(generic=generic)).mentions.append(m)
     _join_inflected(by_key, lang)
     return list(by_gaz.values()) + list(by_key.values())
 
@@ -252,7 +288,11 @@ class Resolver:
         if not tokens:
             return None
         fits = _compatible_word if len(tokens) == 1 else _compatible
-        exact = [e for e in kb.candidates(kb.by_key.get(key, set())) if fits(e.type, kind) and self._ok(key, e)]
+        exact = [
+            e
+            for e in kb.candidates(kb.by_key.get(key, set()))
+            if fits(e.type, kind) and self._ok(key, e) and self._written_alike(e, key, m)
+        ]
         if exact:
             return max(exact, key=lambda e: e.count)
         if len(tokens) > 1:
@@ -266,6 +306,33 @@ class Resolver:
         if owners:
             return max(owners, key=lambda e: e.count)
         return self._inflected(m, kind, lang) or self._fuzzy(m, key, kind)
+
+    @staticmethod
+    def _written_alike(entity: KBEntity, key: str, m: Mention) -> bool:
+        """May a mention the gazetteer did not take reach a gazetteer place by its key?
+
+        Only through a name of the place seen in the mention's own script. The gazetteer
+        decides on every spelling of its places, across scripts too; a key shared with a
+        name of another script is a coincidence of the folding ("City" and "Чита" both
+        give "cit"), and the recogniser has already refused the word as that place.
+        """
+        if not (entity.fixed_name and entity.id.startswith("LOC:")):
+            return True
+        script = script_bit(m.text)
+        return any(v.key == key and script_bit(v.text) == script for v in entity.variants.values())
+
+    def organisation(self, local: Local) -> KBEntity | None:
+        """The known organisation a lone organisation word (:func:`generic_word`) stands for:
+        one with that one-word name, or whose longer name starts or ends with it ("Rady" ~
+        "Rada Europejska"), the most mentioned; None when no organisation has it."""
+        key = local.fullest.key
+        ids = self.kb.by_key.get(key, set()) | self.kb.by_token.get(key, set())
+        found = [
+            e
+            for e in self.kb.candidates(ids)
+            if e.type == "ORG" and self._ok(key, e) and (key in e.ends or key in e.names)
+        ]
+        return max(found, key=lambda e: e.count) if found else None
 
     def _inflected(self, m: Mention, kind: EntityType, lang: str | None) -> KBEntity | None:
         """A known one-word name with a case ending of the text's language after it.
@@ -505,7 +572,13 @@ class EntityLinker:
         seen = article.published
         entities: dict[str, tuple[KBEntity, list[Mention]]] = {}
         for local in group_mentions(mentions, lang):
-            entity = self._merged(self._entity_for(local, lang), local.fullest.key)
+            if local.generic:
+                found = self.resolver.organisation(local)
+                if found is None:
+                    continue  # "Совет" where no council is known: a common noun, no entity
+                entity = self._merged(found, local.fullest.key)
+            else:
+                entity = self._merged(self._entity_for(local, lang), local.fullest.key)
             for m in local.mentions:
                 self.kb.add_variant(entity, m.text, lang, m.key, seen)
             slot = entities.setdefault(entity.id, (entity, []))

@@ -852,6 +852,17 @@ class Recognizer:
                     break
             run_end = j
             hint: EntityType | None = None
+            if j - i >= 3 and (k := self._type_boundary(ctx, i, j, level)) is not None:
+                # "Совета Федерации Константин Косачев", "kanclerz Niemiec Angelą Merkel": an
+                # organisation or a common word glued to the person after it is a name of its own
+                head = tuple(t.text for t in tokens[i:k])
+                head_type: EntityType = "ORG" if any(cues.org_word(w) for w in head) else "MISC"
+                out.append(self._mention(text, tokens[i].start, tokens[k - 1].end, head_type, field, None, False))
+                i = k
+            if j - i == 2 and self._generic(ctx, tokens[i].text) and self._generic(ctx, tokens[i + 1].text):
+                # "на пропозицію Комісії Рада ...": two organisations, each named by its word
+                out.append(self._mention(text, tokens[i].start, tokens[i].end, "ORG", field, None, False))
+                i += 1
             if j - i >= 2:
                 trimmed = self._trim(ctx, i, j)
                 if trimmed is not None:
@@ -941,6 +952,46 @@ class Recognizer:
             i = max(j, run_end)
         return out
 
+    @staticmethod
+    def _generic(ctx: _Text, word: str) -> bool:
+        """An organisation word that is a common noun of the language ("Рада", "Komisji")."""
+        return not word.isupper() and common_word(word, ctx.lang) and ctx.cues.org.match(word)
+
+    def _type_boundary(self, ctx: _Text, i: int, j: int, level: list[int]) -> int | None:
+        """Where a run of capitalised words ``i..j`` changes from another name to a person's.
+
+        The last two words are a person's (no common word, cue word or acronym among
+        them) and what comes before is either an organisation's name ending in a common
+        word ("Совета Федерации" + "Константин Косачев") or, after a title, one common
+        word ("kanclerz Niemiec" + "Angelą Merkel": the title's complement, a country in
+        the genitive the gazetteer does not know). An organisation whose name is a person's
+        ("Uniwersytet Adama Mickiewicza") ends in the organisation word and stays whole.
+        """
+        tokens, cues, lang = ctx.tokens, ctx.cues, ctx.lang
+        if (lang or "") in NOUN_CAPITALISING:
+            return None
+        k = j - 2
+        for t in tokens[k:j]:
+            w = t.text
+            if (
+                w.isupper()
+                or common_word(w, lang)
+                or cues.org_word(w)
+                or cues.loc.match(w)
+                or cues.titles.match(w)
+                or w.lower() in ctx.lower_words
+            ):
+                return None
+        head = [t.text for t in tokens[i:k]]
+        last = head[-1]
+        if not common_word(last, lang) or cues.org_word(last) or _adjective(last, ctx.adjectives):
+            return None
+        if any(cues.org_word(w) for w in head):
+            return k
+        if len(head) == 1 and not tokens[i].initial and self._person_cue(tokens, i, level, cues):
+            return k
+        return None
+
     def _trim(self, ctx: _Text, i: int, j: int) -> tuple[int, int, EntityType | None] | None:
         """The run of capitalised words ``i..j`` without the common words at its edges,
         or None to keep it whole; the type is ORG when an organisation word was cut off.
@@ -973,6 +1024,19 @@ class Recognizer:
         if (a, b) == (i, j):
             return None
         rest = tokens[a:b]
+        if (
+            b == j
+            and ctx.adjectives  # a case language, where a noun before a noun is a genitive or another clause
+            and b - a == 1
+            and self._generic(ctx, rest[0].text)
+            and not any(
+                _adjective(t.text, ctx.adjectives) or self.gazetteer.match([t.text]) is not None for t in tokens[i:a]
+            )
+        ):
+            # a lone organisation word of the language after a common word ("Саме Комісія":
+            # "it is the Commission"; the linker takes it for the organisation the text means),
+            # not the end of a name of several words ("Polska Grupa Energetyczna")
+            return a, b, "ORG"
         if any(cues.org_word(t.text) or cues.loc.match(t.text) for t in rest):
             return None
         hint: EntityType | None = "ORG" if any(cues.org_word(t.text) for t in tokens[i:a]) else None
