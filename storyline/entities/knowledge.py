@@ -102,7 +102,10 @@ class Gazetteer:
         self._single: dict[str, tuple[GazetteerEntry, str] | None] = {}
         self._multi: dict[tuple[str, ...], tuple[GazetteerEntry, str] | None] = {}
         self.main_keys: dict[str, GazetteerEntry] = {}  # key of each entry's main name
-        self.plains: frozenset[str] = frozenset()  # plain Latin spellings of towns' and regions' names
+        self.plains: frozenset[str] = frozenset()  # plain Latin spellings of places' names
+        # case forms of one-word names from simplemma's dictionaries ("Polsce", "Walii"):
+        # folded form -> (entry, scripts of the forms)
+        self.forms: dict[str, tuple[GazetteerEntry, int]] = {}
         self.non_entities: frozenset[str] = frozenset()
         self.calendar_keys: frozenset[str] = frozenset()
         self.homes: dict[str, frozenset[str]] = {}  # language -> territories where it is at home
@@ -120,6 +123,7 @@ class Gazetteer:
         gaz.first_pairs = set(self.first_pairs)
         gaz.main_keys = dict(self.main_keys)
         gaz.plains = self.plains
+        gaz.forms = self.forms
         gaz.non_entities = self.non_entities
         gaz.calendar_keys = self.calendar_keys
         gaz.homes = self.homes
@@ -212,10 +216,12 @@ class Gazetteer:
         return found
 
     def match_uncached(self, tokens: tuple[str, ...] | list[str]) -> tuple[GazetteerEntry, str] | None:
-        """The entry for a name and how it matched: ``acronym``, ``fold``, ``cut``, ``swap`` or ``key``.
+        """The entry for a name and how it matched: ``acronym``, ``fold``, ``form``, ``cut``,
+        ``swap`` or ``key``.
 
         Cheapest and surest first: an all-caps acronym as written (EU, ЕС); the exact folded
-        spelling; the folded spelling less a case ending of up to three letters on the last
+        spelling; a case form the dictionaries list (Polsce = Polska, in the word's own
+        script); the folded spelling less a case ending of up to three letters on the last
         word (Białorusi = Białoruś + i); the case ending swapped for a nominative one
         (Москве = Москва, Prahy = Praha); the suffix-stripped key (Ziemeļkoreju ~ Ziemeļkoreja).
         Single words need at least three letters, four for the looser ways, and cities
@@ -242,9 +248,9 @@ class Gazetteer:
         if (
             hit is not None
             and (scripts & script or (len(folded) >= _CROSS_SCRIPT_FOLD and scripts & CASED_SCRIPTS))
-            # a town as written only when its plain spelling is a name: "Polacy" is not Pollachi,
-            # though both fold to "polaci"
-            and (hit.priority >= 10**9 or script != LATIN or not self.plains or plain_key(tokens) in self.plains)
+            # a place as written only when its plain spelling is a name: "Polacy" is not Pollachi,
+            # though both fold to "polaci", nor "Cameron" Cameroon (doubled letters fold to one)
+            and self._plain(tokens, hit, script)
         ):
             if hit.priority >= 10**9 or self.main_keys.get(name_key(tokens)) is hit:
                 return hit, "fold"
@@ -257,7 +263,11 @@ class Gazetteer:
     def _loose(
         self, tokens: tuple[str, ...] | list[str], folded: str, script: int
     ) -> tuple[GazetteerEntry, str] | None:
-        """The loose ways of :meth:`match_uncached`: a case ending cut or swapped, then the key."""
+        """The loose ways of :meth:`match_uncached`: a listed case form, a case ending cut or
+        swapped, then the key."""
+        form = self.forms.get(folded)
+        if form is not None and form[1] & script:
+            return form[0], "form"
         last = folded.rsplit(" ", 1)[-1]
         # every reading of the ending is looked up; a country or region beats a town, a town
         # under its own name beats another's alias, then the largest wins: "Kanady" is
@@ -296,21 +306,28 @@ class Gazetteer:
             return None  # a bare three-letter word is no stem of a longer name ("Air" ~ Airija, "Нью" ~ Niue)
         if hit.priority < 10**9 and self.main_keys.get(key) is not hit:
             return None  # towns match loosely only under their main name (Sočos ~ Sochi), not any alias
-        if not self._plain_stem(tokens, hit, script):
-            return None
+        if not self._plain_stem(tokens, hit, script) or (key == folded and not self._plain(tokens, hit, script)):
+            return None  # (a key that strips nothing is the spelling as written, looked up above)
         return hit, "key"
 
+    def _plain(self, tokens: tuple[str, ...] | list[str], hit: GazetteerEntry, script: int) -> bool:
+        """May a spelling match ``hit`` as written? A Latin one only when it is a name
+        spelt plainly (the names written by hand, of :data:`known.toml` and the alias
+        file, are not listed: any spelling that folds like them will do)."""
+        return hit.priority >= 10**12 or script != LATIN or not self.plains or plain_key(tokens) in self.plains
+
     def _plain_stem(self, tokens: tuple[str, ...] | list[str], hit: GazetteerEntry, script: int) -> bool:
-        """May a Latin spelling read loosely as a town or region? Only when, spelt plainly
-        (:func:`~storyline.entities.normalize.plain_key`), it is a name of a town or region
-        of the same place less up to three letters of ending, or with a vowel or "s" in their place.
+        """May a Latin spelling read loosely as a place? Only when, spelt plainly
+        (:func:`~storyline.entities.normalize.plain_key`), it is a name of the same place
+        less up to three letters of ending, or with a vowel or "s" in their place
+        ("Camerona" is no case form of Cameroon).
 
         The folding that makes "Xinyang" and "Xinjiang" one key ("ksiniang") is for
         transliterations between scripts; within Latin letters a case form keeps its
         nominative's stem as written ("Warszawie" ~ Warszawa, "Sočos" ~ Soči).
         """
-        if script != LATIN or hit.priority >= 10**9 or not self.plains:
-            return True
+        if script != LATIN or hit.priority >= 10**12 or not self.plains or (hit.priority >= 10**9 and len(tokens) > 1):
+            return True  # (a country's name of several words inflects in every word: "Wielkiej Brytanii")
         word = plain_key(tokens)
         for cut in range(0, 4):
             stem = word[: len(word) - cut]
@@ -349,6 +366,7 @@ def base_gazetteer() -> Gazetteer:
         gaz.add_keys(entry, keys, folds, key_scripts, fold_scripts)
         gaz.main_keys.setdefault(text_key(name), entry)
     gaz.plains = frozenset(data.get("plains", ()))
+    gaz.forms = {folded: (entries[ident], int(bits)) for folded, (ident, bits) in data.get("case_forms", {}).items()}
     for acronym, ident in data.get("acronyms", {}).items():  # matched as written ("SAD", not "Sąd")
         gaz.acronyms[acronym] = entries[ident]
     known = tomllib.loads(_data("known.toml").read_text("utf-8"))

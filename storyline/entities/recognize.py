@@ -95,7 +95,7 @@ def lower_case_words(text: str) -> frozenset[str]:
 _BOUNDARY = re.compile(r"[.!?…:;•|\n\r]")
 _SPACE = {" ", "\u00a0"}
 _SMALL_TOWN = 100_000  # gazetteer priority (population) below which a town yields to other readings
-_LOOSE = frozenset({"cut", "swap", "key"})  # gazetteer matches not on the spelling as written
+_LOOSE = frozenset({"form", "cut", "swap", "key"})  # gazetteer matches not on the spelling as written
 # a word this frequent in the text's language (Zipf) is not the name of a foreign town below
 # _LARGE_TOWN people: such a town is rarely news abroad, a common word or demonym always is
 _FREQUENT = 4.0
