@@ -238,7 +238,15 @@ def _split_token(text: str, start: int, gazetteer: Gazetteer) -> list[tuple[str,
     if "-" not in text:
         return [(text, start)]
     parts = text.split("-")
-    if not any(len(p) > 1 and p[0].isupper() and gazetteer.lookup([p]) is not None for p in parts):
+    # beside a lower-case part ("Citi-bank", "London-based") a place is spelt as written:
+    # a loose reading of a compound's head is a coincidence ("Citi" ~ Чита)
+    compound = any(p[:1].islower() for p in parts)
+
+    def place(part: str) -> bool:
+        found = gazetteer.match([part])
+        return found is not None and (not compound or found[1] in ("fold", "acronym"))
+
+    if not any(len(p) > 1 and p[0].isupper() and place(p) for p in parts):
         return [(text, start)]
     out, pos = [], start
     for part in parts:

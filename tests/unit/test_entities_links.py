@@ -169,3 +169,17 @@ def test_a_spelling_shared_by_languages_counts_in_all_of_them() -> None:
 def test_a_case_ending_after_a_hyphen_is_no_word_of_the_name() -> None:
     e = _entity([("Brexit", "cs", 5), ("Brexit-ю", "uk", 1)])
     assert canonical_name(e) == "Brexit"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "word", "place"),
+    [
+        ("Ředitel Citi-bank Europe promluvil o úvěrech.", "cs", "Citi", None),  # no Чита in a compound
+        ("The London-based firm hired staff in May.", "en", "London", "LOC:g2643743"),
+    ],
+)
+def test_a_place_in_a_hyphenated_compound_is_spelt_as_written(
+    linker: EntityLinker, text: str, lang: str, word: str, place: str | None
+) -> None:
+    found = {s.text: e.id for e in linker(_article(text, lang, f"hyphen-{lang}")).entities for s in e.mentions}
+    assert found.get(word) == place
