@@ -10,6 +10,11 @@ import typer
 from storyline.cli.options import DB, open_db
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 article``, ``3 articles``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _entity(store, query: str | None) -> str | None:  # type: ignore[no-untyped-def]
     """An entity id from an id or a (part of a) name; the first match."""
     if not query:
@@ -37,7 +42,7 @@ def events(
             actors = ", ".join(names.get(a, a) for a in e.actors[:4])
             typer.echo(
                 f"{e.date or '?':<23} {e.id}  {e.title}\n"
-                f"{'':<23} {len(e.articles)} articles [{', '.join(e.languages)}]"
+                f"{'':<23} {_count(len(e.articles), 'article')} [{', '.join(e.languages)}]"
                 f"{'  at ' + e.place if e.place else ''}{'  — ' + actors if actors else ''}"
                 f"{'  story ' + e.story_id if e.story_id else ''}"
             )
@@ -51,7 +56,7 @@ def stories(
     """Storylines, latest first, with their events."""
     with open_db(db, readonly=True) as store:
         for s in store.stories(entity=_entity(store, entity), limit=limit):
-            typer.echo(f"{s.id}  {s.title}  ({s.start or '?'} – {s.end or '?'}, {len(s.events)} events)")
+            typer.echo(f"{s.id}  {s.title}  ({s.start or '?'} – {s.end or '?'}, {_count(len(s.events), 'event')})")
             for eid in s.events:
                 e = store.event(eid)
                 if e is not None:
