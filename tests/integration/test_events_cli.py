@@ -4,8 +4,6 @@ The database is the hand-written one of the web tests (``tests/webdata.py``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
