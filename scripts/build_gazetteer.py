@@ -72,7 +72,7 @@ from babel.localedata import locale_identifiers
 from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES, DefaultDictionaryFactory
 from wordfreq import available_languages, zipf_frequency
 
-from storyline.entities.lexicon import common_word
+from storyline.entities.lexicon import common_word, in_dictionary, zipf
 from storyline.entities.normalize import (
     KEY_VERSION,
     LATIN,
@@ -306,6 +306,31 @@ def _common_word(name: str, lang: str) -> bool:
     return " " not in name and common_word(name, lang) and zipf_frequency(name, lang) >= COMMON_REGION_ZIPF
 
 
+_NAME_PARTS = re.compile(r"[\s\-]+")
+
+
+def _fragment(name: str, names: set[str], town_folds: set[str]) -> bool:
+    """A one-word name of a region that is only the common-noun part of another of its
+    names beside the own name of a town of its country (``town_folds``), and a frequent
+    dictionary word of some language (German nouns have no lower-case reading to ask): the
+    Irish catalogue names Basel-Stadt "Stadt", which would make every German "Stadt" the
+    canton. The region's own word stays ("Rivne" of "Rivne Oblast", "Krym" of "Avtonomna
+    Respublika Krym"): what stands beside it there is no town."""
+    if _NAME_PARTS.search(name) is not None:
+        return False
+    for other in names:
+        parts = [p for p in _NAME_PARTS.split(other) if p]
+        if len(parts) < 2 or name not in parts:
+            continue
+        rest = [p for p in parts if p != name]
+        if any(fold_key([p]) in town_folds for p in rest) and any(
+            common_word(name, lang) or (zipf(name.lower(), lang) >= COMMON_REGION_ZIPF and in_dictionary(name, lang))
+            for lang in set(SIMPLEMMA_LANGUAGES.values())
+        ):
+            return True
+    return False
+
+
 def subdivisions(towns: list[list[object]]) -> list[list[object]]:
     """First-level subdivisions of :data:`SUBDIVISION_TYPES` with pycountry's names and
     their gettext translations (``iso3166-2``) in ``LANGUAGES``. A name shared by
@@ -324,9 +349,11 @@ def subdivisions(towns: list[list[object]]) -> list[list[object]]:
             continue
     english = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"])
     town_folds: dict[str, set[str]] = {}
+    main_folds: dict[str, set[str]] = {}  # country -> its towns' own names
     for _, main, _, _, names, country in towns:
         town_folds.setdefault(str(country), set()).update(fold_key(split_name(str(n))) for n in names)  # type: ignore[attr-defined]
         town_folds.setdefault("", set()).add(fold_key(split_name(str(main))))  # a town's own name, anywhere
+        main_folds.setdefault(str(country), set()).add(fold_key(split_name(str(main))))
     found: list[tuple[str, str, str, set[str]]] = []
     countries_of: dict[str, set[str]] = {}
     sub_names: dict[str, str] = {}  # code -> pycountry's own (untranslated) first name
@@ -353,6 +380,7 @@ def subdivisions(towns: list[list[object]]) -> list[list[object]]:
             and fold_key(split_name(n)) not in town_folds.get(country, set())
             and fold_key(split_name(n)) not in town_folds[""]
         )
+        kept = [n for n in kept if not _fragment(n, names, main_folds.get(country, set()))]
         if canonical not in kept:
             continue  # its own name is a town's (Balkh, Berlin) or a word of direction
         if _common_word(canonical, "en"):
