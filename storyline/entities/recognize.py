@@ -99,6 +99,9 @@ _LOOSE = frozenset({"form", "cut", "swap", "key"})  # gazetteer matches not on t
 # a word this frequent in the text's language (Zipf) is not the name of a foreign town below
 # _LARGE_TOWN people: such a town is rarely news abroad, a common word or demonym always is
 _FREQUENT = 4.0
+# a word this frequent (Zipf) is a function word (preposition, conjunction, pronoun), the
+# kind of word no adjective stands before ("с", "и", "в", "на")
+_FUNCTION_WORD = 6.0
 _LARGE_TOWN = 300_000  # gazetteer priority (population): also a town whose name is seldom a first name
 MAX_TOKENS = 6
 _NUMBER_AFTER = re.compile(r"(?:[ \u00a0]?[-–—][ \u00a0]?|[ \u00a0])\d(?![\d%]|[.,:/]\d)")
@@ -677,8 +680,14 @@ class Recognizer:
             doubt = True
         if city and ctx.adjectives and _adjective(w, ctx.adjectives):
             nxt_word = _NEXT_WORD.match(ctx.text, t.end)
-            if nxt_word is not None and nxt_word.group(1)[:1].islower():
-                return None  # "Северный поток": an adjective opening a name, not the town Severny
+            if (
+                nxt_word is not None
+                and nxt_word.group(1)[:1].islower()
+                and zipf(nxt_word.group(1), lang) < _FUNCTION_WORD
+            ):
+                # "Северный поток": an adjective opening a name, not the town Severny; but
+                # no adjective stands before a preposition or conjunction: "в София с" is Sofia
+                return None
         prev_adjective = (
             i > 0 and t.gap in _SPACE and not tokens[i - 1].initial and _adjective(tokens[i - 1].text, ctx.adjectives)
         )
