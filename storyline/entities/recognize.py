@@ -491,6 +491,14 @@ class Recognizer:
                 continue
             if cues.titles.match(w):
                 continue
+            if (
+                i + 1 < n
+                and tokens[i + 1].gap in _SPACE
+                and cues.titles.match(tokens[i + 1].text)
+                and common_word(w, lang)
+                and not cues.org_word(w)
+            ):
+                continue  # "Prime Minister", "Foreign Minister": a common word of the title, no name
             if len(w) <= 3 and t.end < len(text) - 1 and text[t.end] == "-" and text[t.end + 1].isdigit():
                 continue  # "Su-35", "F-16": a model number
             shouting = caps[i] and sum(caps[max(0, i - 2) : i + 3]) >= 3
