@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -21,3 +24,14 @@ def shared_path(*parts: str) -> Path:
 @pytest.fixture()
 def seeds_dir() -> Path:
     return shared_path("seeds")
+
+
+@pytest.fixture(scope="session")
+def build() -> ModuleType:
+    """scripts/build_gazetteer.py as a module (its helpers are plain functions)."""
+    spec = importlib.util.spec_from_file_location("build_gazetteer", ROOT / "scripts" / "build_gazetteer.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("build_gazetteer", module)
+    spec.loader.exec_module(module)
+    return module

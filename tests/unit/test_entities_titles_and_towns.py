@@ -4,8 +4,6 @@ Sentences of our own, in several languages (no evaluation or seed text)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -25,16 +23,6 @@ def gaz() -> Gazetteer:
 @pytest.fixture(scope="module")
 def recognizer(gaz: Gazetteer) -> Recognizer:
     return Recognizer(gaz)
-
-
-@pytest.fixture(scope="module")
-def build() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_gazetteer", ROOT / "scripts" / "build_gazetteer.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("build_gazetteer", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _found(recognizer: Recognizer, text: str, lang: str) -> dict[str, str | None]:

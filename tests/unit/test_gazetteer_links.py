@@ -3,8 +3,6 @@ few sentences of our own in several languages (no evaluation or seed text)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -22,17 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
     return base_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def build() -> ModuleType:
-    """scripts/build_gazetteer.py as a module (its helpers are plain functions)."""
-    spec = importlib.util.spec_from_file_location("build_gazetteer", ROOT / "scripts" / "build_gazetteer.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("build_gazetteer", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
