@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from storyline.models import Article, ArticleEntity, Entity, Event, Meeting, Span, Story, Variant
+from storyline.models import Article, ArticleEntity, Entity, Event, Meeting, ScorePart, Span, Story, Variant
 from storyline.store.sqlite import SQLiteStore
 from storyline.web.views import script_of
 
@@ -211,6 +211,32 @@ def articles() -> list[Article]:
         )
     return out
 
+# why each of three articles is where it is, as the events stage records it: one opened
+# its event with nothing to compare, one joined, one opened its own below the threshold
+DECISIONS = [
+    ("lv-sochi", "ev-sochi", "new", None, 0.51, (), [], ""),
+    (
+        "de-sochi",
+        "ev-sochi",
+        "joined",
+        0.7273,
+        0.51,
+        (ScorePart("embedding", 0.5, 0.5455), ScorePart("entities", 1.0, 0.1818), ScorePart("time", 1.0, 0.2727)),
+        [["ev-sochi", 0.7273]],
+        "",
+    ),
+    (
+        "ru-minsk",
+        "ev-minsk",
+        "new",
+        0.3,
+        0.51,
+        (ScorePart("embedding", 0.2, 0.5455), ScorePart("entities", 1.0, 0.1818), ScorePart("time", 0.0, 0.2727)),
+        [["ev-sochi", 0.3]],
+        "",
+    ),
+]
+
 
 def build(path: Path) -> Path:
     """Write the test database at ``path``."""
@@ -223,6 +249,7 @@ def build(path: Path) -> Path:
         store.save_events([(e, len(by_event.get(e.id, [])), None) for e in EVENTS], names=NAMES)
         store.save_stories([(s, None) for s in STORIES])
         store.save_meetings(MEETINGS)
+        store.save_decisions(DECISIONS)
         # the knowledge base, as the entity stage keeps it: every form seen, and one
         # (Belarusian) that no article here uses
         forms: dict[str, dict[tuple[str, str], int]] = {}

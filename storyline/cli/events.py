@@ -86,7 +86,8 @@ def explain(
     article: str = typer.Argument(..., help="Article id."),
     db: Path | None = DB,
 ) -> None:
-    """Why an article is in its event: each signal's value and weight, and the runners-up."""
+    """Why an article is in its event: each signal's value and weight, and the runners-up;
+    for an article that opened a new event, the best candidate and how far it fell short."""
     with open_db(db, readonly=True) as store:
         ids = store.find_article_ids(article)
         article = ids[0] if ids else article
@@ -98,13 +99,25 @@ def explain(
         typer.echo(f"article {article}: {d['decision']} event {d['event']}" + (f" — {event.title}" if event else ""))
         if d["detail"]:
             typer.echo(f"  {d['detail']}")
+        cands = d["candidates"]
+        threshold = float(d["threshold"] or 0)
         if d["score"] is not None:
-            typer.echo(f"  score {float(d['score']):.3f} against threshold {float(d['threshold'] or 0):.3f}:")
+            score = float(d["score"])
+            if d["decision"] == "joined":
+                typer.echo(f"  score {score:.3f} against threshold {threshold:.3f}:")
+            else:  # a new event: the best candidate's score, below the threshold
+                best = f" {cands[0][0]}" if cands else ""
+                typer.echo(f"  no candidate reached the threshold: the best{best} scored {score:.3f}"
+                           f" < {threshold:.3f}:")
             for p in d["parts"]:
                 typer.echo(f"    {p.signal:<10} {p.value:6.3f} × {p.weight:.3f} = {p.value * p.weight:.3f}")
+        elif d["decision"] == "new":
+            typer.echo(
+                "  no earlier event was a candidate: none near it in the ANN index of its time window,"
+                " none sharing one of its main entities"
+            )
         if event is not None and len(event.articles) > 1:
             typer.echo(f"  together with: {', '.join(a for a in event.articles if a != article)}")
-        cands = d["candidates"]
         if cands:
             typer.echo("  candidates: " + ", ".join(f"{c[0]} ({c[1]:.3f})" for c in cands))
 

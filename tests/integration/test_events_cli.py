@@ -1,4 +1,4 @@
-"""``storyline events``, ``stories`` and ``meetings`` print the stored timeline.
+"""``storyline events``, ``stories``, ``meetings`` and ``explain`` print what is stored.
 
 The database is the hand-written one of the web tests (``tests/webdata.py``)."""
 
@@ -49,3 +49,27 @@ def test_meetings_name_host_and_guest(db: str) -> None:
     assert out.exit_code == 0, out.output
     sochi = next(line for line in out.output.splitlines() if "[ev-sochi]" in line)
     assert sochi.startswith("2023-09-15") and "guest Alexander Lukashenko, host Vladimir Putin" in sochi
+
+
+def test_explain_a_join_shows_each_signal_and_the_other_articles(db: str) -> None:
+    out = runner.invoke(app, ["explain", "de-sochi", "--db", db])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert lines[0].startswith("article de-sochi: joined event ev-sochi")
+    assert "score 0.727 against threshold 0.510:" in lines[1]
+    assert any(line.split()[:2] == ["entities", "1.000"] and line.endswith("= 0.182") for line in lines)
+    assert any(line.startswith("  together with:") and "lv-sochi" in line for line in lines)
+
+
+def test_explain_a_new_event_says_what_fell_short_or_that_nothing_compared(db: str) -> None:
+    below = runner.invoke(app, ["explain", "ru-minsk", "--db", db]).output
+    assert "new event ev-minsk" in below
+    assert "no candidate reached the threshold: the best ev-sochi scored 0.300 < 0.510:" in below
+    assert "candidates: ev-sochi (0.300)" in below
+    first = runner.invoke(app, ["explain", "lv-sochi", "--db", db]).output
+    assert "no earlier event was a candidate" in first and "score" not in first
+
+
+def test_explain_an_unknown_article_fails_with_a_message(db: str) -> None:
+    out = runner.invoke(app, ["explain", "no-such-article", "--db", db])
+    assert out.exit_code == 1 and "no clustering decision recorded" in out.output
