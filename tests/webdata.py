@@ -211,6 +211,7 @@ def articles() -> list[Article]:
         )
     return out
 
+
 # why each of three articles is where it is, as the events stage records it: one opened
 # its event with nothing to compare, one joined, one opened its own below the threshold
 DECISIONS = [

@@ -4,15 +4,12 @@ Sentences of our own, in several languages (no evaluation or seed text)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from storyline.entities.knowledge import Gazetteer, base_gazetteer
 from storyline.entities.recognize import Recognizer
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ few sentences of our own in several languages (no evaluation or seed text)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -13,8 +12,6 @@ from storyline.entities import EntityLinker
 from storyline.entities.knowledge import Gazetteer, base_gazetteer
 from storyline.entities.normalize import fold_key, plain_key, split_name
 from storyline.models import Article
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
