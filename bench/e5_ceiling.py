@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -173,15 +174,26 @@ def truncated(
     return out
 
 
-def _encoder_graph(layers: int = 12, width: int = 384, heads: int = 12, ff: int = 1536):  # type: ignore[no-untyped-def]
-    """An encoder of e5-small's shape (post-LayerNorm BERT layers, mean pooling)."""
+def encoder_graph(  # type: ignore[no-untyped-def]
+    layers: int = 12,
+    width: int = 384,
+    heads: int = 12,
+    ff: int = 1536,
+    tensor: Callable[[str, tuple[int, ...]], np.ndarray] | None = None,
+    eps: float = 1e-5,
+):
+    """An encoder of e5-small's shape (post-LayerNorm BERT layers, mean pooling) as an
+    ONNX graph whose input is the embedding layer's output. ``tensor(name, shape)``
+    gives each weight (``l3.q.w`` [in, out], ``l3.q.b``, ``l3.n1.g``, ``l3.n1.beta``…);
+    without it the weights are random, which costs the same time."""
     from onnx import TensorProto, helper, numpy_helper
 
     rng = np.random.default_rng(0)
     nodes, inits = [], []
 
     def weight(name: str, *shape: int) -> str:
-        inits.append(numpy_helper.from_array((rng.standard_normal(shape) * 0.05).astype(np.float32), name))
+        value = tensor(name, shape) if tensor else rng.standard_normal(shape) * 0.05
+        inits.append(numpy_helper.from_array(np.asarray(value, dtype=np.float32), name))
         return name
 
     def const(name: str, value: list[int]) -> str:
@@ -194,9 +206,13 @@ def _encoder_graph(layers: int = 12, width: int = 384, heads: int = 12, ff: int 
         return name
 
     def norm(x: str, name: str) -> str:
-        inits.append(numpy_helper.from_array(np.ones(width, np.float32), f"{name}.g"))
-        inits.append(numpy_helper.from_array(np.zeros(width, np.float32), f"{name}.beta"))
-        nodes.append(helper.make_node("LayerNormalization", [x, f"{name}.g", f"{name}.beta"], [name], axis=-1))
+        gain = tensor(f"{name}.g", (width,)) if tensor else np.ones(width)
+        shift = tensor(f"{name}.beta", (width,)) if tensor else np.zeros(width)
+        inits.append(numpy_helper.from_array(np.asarray(gain, dtype=np.float32), f"{name}.g"))
+        inits.append(numpy_helper.from_array(np.asarray(shift, dtype=np.float32), f"{name}.beta"))
+        nodes.append(
+            helper.make_node("LayerNormalization", [x, f"{name}.g", f"{name}.beta"], [name], axis=-1, epsilon=eps)
+        )
         return name
 
     split = const("split_heads", [0, 0, heads, width // heads])
@@ -260,7 +276,7 @@ def cost(chars: list[int], sample: list[str]) -> dict[str, float]:
         return out
     with tempfile.TemporaryDirectory() as tmp:
         fp32, int8 = Path(tmp) / "enc.onnx", Path(tmp) / "enc.int8.onnx"
-        onnx.save(_encoder_graph(), fp32)
+        onnx.save(encoder_graph(), fp32)
         quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8)
         options = ort.SessionOptions()
         options.intra_op_num_threads = options.inter_op_num_threads = 1
