@@ -234,7 +234,7 @@ def api_articles(
     return page.listing(rows, "articles", total)
 
 
-@router.get("/articles/{article_id:path}", summary="One article, whole")
+@router.get("/articles/{article_id:path}", summary="One article, whole, and why it is in its event")
 def api_article(request: Request, article_id: str) -> Response:
     store = request_store(request)
     article = store.article(article_id)
@@ -242,7 +242,25 @@ def api_article(request: Request, article_id: str) -> Response:
         raise HTTPException(404, "no such article")
     row = article_row(article)
     row["url"] = views.safe_url(article.url)
+    row["why"] = _why(store.decision(article.id))
     return JSONResponse(row)
+
+
+def _why(decision: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The clustering decision as ``storyline explain`` prints it: ``joined`` or ``new``
+    (or ``copy``), the score (for a new event: the best candidate's, below the
+    threshold), each signal's value and weight, the candidates as ``[event, score]``."""
+    if decision is None:
+        return None
+    return {
+        "decision": decision["decision"],
+        "event": decision["event"],
+        "score": decision["score"],
+        "threshold": decision["threshold"],
+        "parts": [to_dict(p) for p in decision["parts"]],
+        "candidates": decision["candidates"],
+        "detail": decision["detail"],
+    }
 
 
 # -- events, storylines, meetings -------------------------------------------------------

@@ -188,7 +188,8 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
         raise HTTPException(404, "no such article")
     row = store.db.execute("SELECT event_id, story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
     event = store.event(row[0]) if row and row[0] else None
-    return _render(request, "article.html", article=article, event=event)
+    why = store.decision(article.id)
+    return _render(request, "article.html", article=article, event=event, why=why)
 
 
 @router.get("/search", response_class=HTMLResponse)

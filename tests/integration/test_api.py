@@ -138,7 +138,17 @@ def test_article(client: TestClient) -> None:
     body = client.get("/api/articles/lv-sochi").json()
     assert body["language"] == "lv" and body["event_id"] == "ev-sochi"
     assert body["entities"][0]["id"] == LUK
+    assert body["why"]["decision"] == "new" and body["why"]["candidates"] == []
     assert client.get("/api/articles/nope").status_code == 404
+
+
+def test_article_says_why_it_is_in_its_event(client: TestClient) -> None:
+    why = client.get("/api/articles/de-sochi").json()["why"]
+    assert why["decision"] == "joined" and why["event"] == "ev-sochi" and why["score"] > why["threshold"]
+    assert {p["signal"]: p["value"] for p in why["parts"]} == {"embedding": 0.5, "entities": 1.0, "time": 1.0}
+    below = client.get("/api/articles/ru-minsk").json()["why"]
+    assert below["decision"] == "new" and below["candidates"] == [["ev-sochi", 0.3]]
+    assert client.get("/api/articles/en-beijing").json()["why"] is None  # no decision recorded
 
 
 # -- events, storylines, meetings, entities, stats -----------------------------------
@@ -260,6 +270,16 @@ def test_pages(client: TestClient, path: str, needle: str) -> None:
     assert r.headers["content-type"].startswith("text/html")
     assert needle in r.text
     assert "Content-Security-Policy" in r.headers
+
+
+def test_article_page_says_why_it_is_in_its_event(client: TestClient) -> None:
+    joined = client.get("/articles/de-sochi").text
+    assert "Joined at score 0.727 against the threshold 0.510" in joined
+    assert "<td>entities</td><td>1.000</td><td>0.182</td><td>0.182</td>" in joined
+    below = client.get("/articles/ru-minsk").text
+    assert 'the closest candidate, <a href="/events/ev-sochi">ev-sochi</a>, scored 0.300' in below
+    assert "no earlier event was a candidate" in client.get("/articles/lv-sochi").text
+    assert "Why in this event" not in client.get("/articles/en-beijing").text  # nothing recorded
 
 
 def test_timeline_filter_drops_other_events(client: TestClient) -> None:
