@@ -292,7 +292,7 @@ def pipeline(chars: int) -> dict[str, object]:
     EventClusterer.preparer = preparer_with_lead  # type: ignore[method-assign]
     EventClusterer.sketches = sketches_with_lead  # type: ignore[method-assign]
     try:
-        return pipeline_bench.full(Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "bsnlp", None)
+        return pipeline_bench.full(pipeline_bench.ROOT / ".." / "shared" / "data" / "bsnlp", None)
     finally:
         EventClusterer.preparer, EventClusterer.sketches = preparer, sketches  # type: ignore[method-assign]
 

@@ -252,15 +252,9 @@ def _why(decision: dict[str, Any] | None) -> dict[str, Any] | None:
     threshold), each signal's value and weight, the candidates as ``[event, score]``."""
     if decision is None:
         return None
-    return {
-        "decision": decision["decision"],
-        "event": decision["event"],
-        "score": decision["score"],
-        "threshold": decision["threshold"],
-        "parts": [to_dict(p) for p in decision["parts"]],
-        "candidates": decision["candidates"],
-        "detail": decision["detail"],
-    }
+    why = {k: v for k, v in decision.items() if k != "article"}
+    why["parts"] = [to_dict(p) for p in decision["parts"]]
+    return why
 
 
 # -- events, storylines, meetings -------------------------------------------------------
